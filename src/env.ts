@@ -1,0 +1,46 @@
+// The only reader of process.env. Every variable is validated once, and a missing or
+// malformed one stops the app with a single message naming it.
+import { z } from "zod";
+
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+const ZServerEnv = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** PostgreSQL connection string. Unset: the embedded PGlite database under PGLITE_DATA_DIR. */
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string")
+      .optional(),
+  ),
+  PGLITE_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data/pglite")),
+  /** Secret that signs admin sessions; at least 32 characters. */
+  NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters")),
+  NEXTAUTH_URL: z.preprocess(emptyAsUndefined, z.url().default("http://localhost:3000")),
+  /** Rows per page in dashboard tables. */
+  PAGE_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(200).default(20)),
+});
+
+export type TServerEnv = z.infer<typeof ZServerEnv>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+export function parseEnv(source: Record<string, string | undefined>): TServerEnv {
+  const result = ZServerEnv.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new EnvError(`Invalid environment configuration (see .env.example):\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: TServerEnv | undefined;
+
+/** Validated on first use, so `next build` and tools that need none of it do not fail. */
+export function env(): TServerEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
