@@ -1,0 +1,39 @@
+// One error type for domain code. Its code decides, in one table, the tRPC code and
+// the HTTP status that callers see (tRPC error formatter and route handlers alike).
+import type { TRPCError } from "@trpc/server";
+
+type TRPC_ERROR_CODE_KEY = ConstructorParameters<typeof TRPCError>[0]["code"];
+
+export const APP_ERROR_CODES = {
+  BAD_REQUEST: { trpc: "BAD_REQUEST", http: 400 },
+  UNAUTHORIZED: { trpc: "UNAUTHORIZED", http: 401 },
+  FORBIDDEN: { trpc: "FORBIDDEN", http: 403 },
+  CLIENT_SUSPENDED: { trpc: "FORBIDDEN", http: 403 },
+  NOT_FOUND: { trpc: "NOT_FOUND", http: 404 },
+  CONFLICT: { trpc: "CONFLICT", http: 409 },
+  PLAN_LIMIT_EXCEEDED: { trpc: "TOO_MANY_REQUESTS", http: 429 },
+  PROVIDERS_UNAVAILABLE: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
+} as const satisfies Record<string, { trpc: TRPC_ERROR_CODE_KEY; http: number }>;
+
+export type TAppErrorCode = keyof typeof APP_ERROR_CODES;
+
+export class AppError extends Error {
+  override name = "AppError";
+
+  constructor(
+    readonly code: TAppErrorCode,
+    message: string,
+    /** What a caller needs to act on the error (limit, current usage, field...). */
+    readonly data: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+
+  get httpStatus(): number {
+    return APP_ERROR_CODES[this.code].http;
+  }
+
+  get trpcCode(): TRPC_ERROR_CODE_KEY {
+    return APP_ERROR_CODES[this.code].trpc;
+  }
+}

@@ -1,0 +1,296 @@
+import { describe, expect, it } from "vitest";
+import { planLimits } from "../../config/planLimits";
+import {
+  checkLimit,
+  describePlanIssues,
+  ZPlanDefinition,
+  ZPlanLimits,
+  ZPlanPricing,
+  ZProviderChain,
+  ZToolCalls,
+  type TPlanDefinitionInput,
+  type TPlanLimits,
+} from "./plan-config";
+
+const basePlan: TPlanDefinitionInput = {
+  key: "team",
+  name: "Team",
+  limits: { messagesPerMonth: 1000, tokensPerMonth: null, seatsIncluded: 5 },
+  features: { llmProvider: "openai", llmModel: "gpt-4o-mini", toolsEnabled: true },
+  pricing: {
+    baseCost: "49.00",
+    currency: "EUR",
+    metrics: {
+      messages: { unitPrice: "0.002", includedUnits: 500 },
+      tokens: {
+        unitPrice: "0.01",
+        unit: 1000,
+        tiers: {
+          mode: "graduated",
+          tiers: [
+            { upTo: 1000, unitPrice: "0.01" },
+            { upTo: 10000, unitPrice: "0.008" },
+            { upTo: null, unitPrice: "0.005" },
+          ],
+        },
+      },
+    },
+  },
+};
+
+/** basePlan with one part replaced. */
+function planWith(patch: Partial<TPlanDefinitionInput>): TPlanDefinitionInput {
+  return { ...basePlan, ...patch };
+}
+
+function pricingWithTokenTiers(tiers: { upTo: number | null; unitPrice: string }[]) {
+  return planWith({
+    pricing: { baseCost: "10", currency: "USD", metrics: { tokens: { unitPrice: "0.01", tiers: { mode: "volume", tiers } } } },
+  });
+}
+
+function issuesOf(input: unknown): { path: string; message: string }[] {
+  const result = ZPlanDefinition.safeParse(input);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+}
+
+describe("ZPlanDefinition accepts valid plans", () => {
+  it.each(Object.entries(planLimits))("the default %s plan parses", (_key, plan) => {
+    expect(issuesOf(plan)).toEqual([]);
+  });
+
+  it("fills the defaults a config file may leave out", () => {
+    const plan = ZPlanDefinition.parse(basePlan);
+    expect(plan.alertThresholds).toEqual([80, 100]);
+    expect(plan.upgradeMessage).toBe("Please upgrade your plan or contact support");
+    expect(plan.sortOrder).toBe(0);
+    expect(plan.pricing.usageMultiplier).toBe("1");
+    expect(plan.pricing.prorationMode).toBe("daily");
+    expect(plan.pricing.metrics.messages).toEqual({ unitPrice: "0.002", includedUnits: 500, unit: 1 });
+    expect(plan.pricing.metrics.tokens?.includedUnits).toBe(0);
+  });
+
+  it("allows metrics and flags beyond the known ones", () => {
+    expect(ZPlanLimits.parse({ seatsIncluded: 5, webhooksPerDay: null })).toEqual({ seatsIncluded: 5, webhooksPerDay: null });
+  });
+});
+
+describe("ZPlanDefinition refuses bad plans and names the field", () => {
+  const cases: { name: string; input: TPlanDefinitionInput | Record<string, unknown>; path: string; message: RegExp }[] = [
+    {
+      name: "a negative limit",
+      input: planWith({ limits: { messagesPerMonth: -1 } }),
+      path: "limits.messagesPerMonth",
+      message: /0 or more/,
+    },
+    {
+      name: "a limit given as a string",
+      input: planWith({ limits: { tokensPerMonth: "1000" as unknown as number } }),
+      path: "limits.tokensPerMonth",
+      message: /number, or null/,
+    },
+    {
+      name: "a metric name that is not camelCase",
+      input: planWith({ limits: { "messages-per-month": 10 } }),
+      path: "limits.messages-per-month",
+      message: /camelCase/,
+    },
+    {
+      name: "an unknown provider in the features",
+      input: planWith({ features: { llmProvider: "mistral" } }),
+      path: "features.llmProvider",
+      message: /ollama, anthropic, openai/,
+    },
+    {
+      name: "a base cost given as a JS number",
+      input: planWith({ pricing: { ...basePlan.pricing, baseCost: 49.99 as unknown as string } }),
+      path: "pricing.baseCost",
+      message: /decimal string/,
+    },
+    {
+      name: "a float-like unit price in exponent notation",
+      input: planWith({ pricing: { ...basePlan.pricing, metrics: { messages: { unitPrice: "2e-3" } } } }),
+      path: "pricing.metrics.messages.unitPrice",
+      message: /decimal string/,
+    },
+    {
+      name: "a negative price",
+      input: planWith({ pricing: { ...basePlan.pricing, baseCost: "-5" } }),
+      path: "pricing.baseCost",
+      message: /non-negative/,
+    },
+    {
+      name: "a price with a decimal comma",
+      input: planWith({ pricing: { ...basePlan.pricing, baseCost: "49,00" } }),
+      path: "pricing.baseCost",
+      message: /decimal string/,
+    },
+    {
+      name: "a price with more than 10 decimals",
+      input: planWith({ pricing: { ...basePlan.pricing, baseCost: "0.00000000001" } }),
+      path: "pricing.baseCost",
+      message: /at most 10 decimals/,
+    },
+    {
+      name: "a lowercase currency",
+      input: planWith({ pricing: { ...basePlan.pricing, currency: "usd" } }),
+      path: "pricing.currency",
+      message: /ISO 4217/,
+    },
+    {
+      name: "fractional included units",
+      input: planWith({ pricing: { ...basePlan.pricing, metrics: { messages: { unitPrice: "0.01", includedUnits: 1.5 } } } }),
+      path: "pricing.metrics.messages.includedUnits",
+      message: /whole number/,
+    },
+    {
+      name: "an unknown proration mode",
+      input: planWith({ pricing: { ...basePlan.pricing, prorationMode: "hourly" as "daily" } }),
+      path: "pricing.prorationMode",
+      message: /none|daily|exact/,
+    },
+    {
+      name: "alert thresholds out of order",
+      input: planWith({ alertThresholds: [100, 80] }),
+      path: "alertThresholds",
+      message: /ascend/,
+    },
+    {
+      name: "an upgrade URL that is not a URL",
+      input: planWith({ upgradeUrl: "pricing page" }),
+      path: "upgradeUrl",
+      message: /URL/,
+    },
+  ];
+
+  it.each(cases)("refuses $name at $path", ({ input, path, message }) => {
+    const issues = issuesOf(input);
+    const issue = issues.find((i) => i.path === path);
+    expect(issue, `issues were ${JSON.stringify(issues)}`).toBeDefined();
+    expect(issue!.message).toMatch(message);
+  });
+
+  it("describes issues as 'path: message' lines", () => {
+    const result = ZPlanDefinition.safeParse(planWith({ limits: { messagesPerMonth: -1 } }));
+    expect(result.success).toBe(false);
+    if (!result.success) expect(describePlanIssues(result.error)).toEqual(["limits.messagesPerMonth: must be 0 or more (null means unlimited)"]);
+  });
+});
+
+describe("price tiers must cover every quantity exactly once", () => {
+  const tierPath = (i: number) => `pricing.metrics.tokens.tiers.tiers.${i}.upTo`;
+  const cases = [
+    {
+      name: "a gap above the last bounded tier",
+      tiers: [
+        { upTo: 1000, unitPrice: "0.01" },
+        { upTo: 5000, unitPrice: "0.008" },
+      ],
+      path: tierPath(1),
+      message: /last tier must be unbounded.*above 5000/,
+    },
+    {
+      name: "an unbounded tier before the last",
+      tiers: [
+        { upTo: null, unitPrice: "0.01" },
+        { upTo: 5000, unitPrice: "0.008" },
+        { upTo: null, unitPrice: "0.005" },
+      ],
+      path: tierPath(0),
+      message: /only the last tier may be unbounded/,
+    },
+    {
+      name: "a duplicated bound",
+      tiers: [
+        { upTo: 1000, unitPrice: "0.01" },
+        { upTo: 1000, unitPrice: "0.008" },
+        { upTo: null, unitPrice: "0.005" },
+      ],
+      path: tierPath(1),
+      message: /duplicates the previous tier's upTo \(1000\)/,
+    },
+    {
+      name: "descending bounds",
+      tiers: [
+        { upTo: 5000, unitPrice: "0.01" },
+        { upTo: 1000, unitPrice: "0.008" },
+        { upTo: null, unitPrice: "0.005" },
+      ],
+      path: tierPath(1),
+      message: /greater than the previous tier's upTo \(5000\)/,
+    },
+    {
+      name: "a zero bound",
+      tiers: [
+        { upTo: 0, unitPrice: "0.01" },
+        { upTo: null, unitPrice: "0.005" },
+      ],
+      path: tierPath(0),
+      message: /greater than 0/,
+    },
+    {
+      name: "a tier price that is a float",
+      tiers: [{ upTo: null, unitPrice: 0.005 as unknown as string }],
+      path: "pricing.metrics.tokens.tiers.tiers.0.unitPrice",
+      message: /decimal string/,
+    },
+  ];
+
+  it.each(cases)("refuses $name", ({ tiers, path, message }) => {
+    const issues = issuesOf(pricingWithTokenTiers(tiers));
+    const issue = issues.find((i) => i.path === path);
+    expect(issue, `issues were ${JSON.stringify(issues)}`).toBeDefined();
+    expect(issue!.message).toMatch(message);
+  });
+
+  it("accepts a single unbounded tier", () => {
+    expect(issuesOf(pricingWithTokenTiers([{ upTo: null, unitPrice: "0.01" }]))).toEqual([]);
+  });
+
+  it("refuses an empty tier list", () => {
+    const result = ZPlanPricing.safeParse({
+      baseCost: "1",
+      currency: "USD",
+      metrics: { tokens: { unitPrice: "1", tiers: { mode: "graduated", tiers: [] } } },
+    });
+    expect(result.success).toBe(false);
+  });
+});
+
+describe("client and usage JSON columns", () => {
+  it("accepts a provider chain and refuses an unknown provider", () => {
+    expect(ZProviderChain.safeParse([{ provider: "openai", model: "gpt-4o" }, { provider: "ollama", model: "llama3.2" }]).success).toBe(true);
+    const bad = ZProviderChain.safeParse([{ provider: "openai", model: "gpt-4o" }, { provider: "cohere", model: "x" }]);
+    expect(bad.success).toBe(false);
+    if (!bad.success) expect(bad.error.issues[0]!.path).toEqual([1, "provider"]);
+  });
+
+  it.each([
+    [{ search_docs: 2, create_ticket: 1 }, true],
+    [{}, true],
+    [{ search_docs: -1 }, false],
+    [{ search_docs: 1.5 }, false],
+    [{ "": 1 }, false],
+  ])("tool calls %j valid: %s", (input, valid) => {
+    expect(ZToolCalls.safeParse(input).success).toBe(valid);
+  });
+});
+
+describe("checkLimit", () => {
+  const limits: TPlanLimits = { messagesPerMonth: 500, tokensPerMonth: null, toolCallsPerMonth: 0, costLimitUSD: 2.5 };
+
+  it.each([
+    { name: "under the limit", metric: "messagesPerMonth", usage: 10, expected: { allowed: true, limit: 500, remaining: 490 } },
+    { name: "one below the limit", metric: "messagesPerMonth", usage: 499, expected: { allowed: true, limit: 500, remaining: 1 } },
+    { name: "at the limit", metric: "messagesPerMonth", usage: 500, expected: { allowed: false, limit: 500, remaining: 0 } },
+    { name: "over the limit (remaining never negative)", metric: "messagesPerMonth", usage: 730, expected: { allowed: false, limit: 500, remaining: 0 } },
+    { name: "a zero limit", metric: "toolCallsPerMonth", usage: 0, expected: { allowed: false, limit: 0, remaining: 0 } },
+    { name: "a fractional limit", metric: "costLimitUSD", usage: 2, expected: { allowed: true, limit: 2.5, remaining: 0.5 } },
+    { name: "an unlimited (null) metric", metric: "tokensPerMonth", usage: 1e12, expected: { allowed: true, limit: null, remaining: null } },
+    { name: "an absent metric", metric: "conversationsPerMonth", usage: 5, expected: { allowed: true, limit: null, remaining: null } },
+    { name: "an inherited property name", metric: "constructor", usage: 5, expected: { allowed: true, limit: null, remaining: null } },
+  ])("$name", ({ metric, usage, expected }) => {
+    expect(checkLimit(limits, metric, usage)).toEqual(expected);
+  });
+});

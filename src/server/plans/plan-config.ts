@@ -1,0 +1,270 @@
+// Zod schemas for the JSON columns of PlanConfig (limits, features, pricing), of
+// Client.fallbackChain and of UsageEvent.toolCalls, plus the pure limit check.
+//
+// Money in a plan is a decimal string ("0.002"), never a JS number: a float cannot
+// hold 0.1 exactly, and prices are multiplied by millions of units. Callers turn
+// the strings into Prisma.Decimal / decimal.js values.
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------
+
+/** Limits the platform knows how to enforce; plans may carry others (camelCase). */
+export const PLAN_LIMIT_METRICS = [
+  "conversationsPerMonth",
+  "messagesPerMonth",
+  "tokensPerMonth",
+  "toolCallsPerMonth",
+  "costLimitUSD",
+  "requestsPerMinute",
+  "integrationsEnabled",
+] as const;
+export type TPlanLimitMetric = (typeof PLAN_LIMIT_METRICS)[number];
+
+/** Metrics kept in UsageCounter per (client, 'YYYY-MM'); pricing keys use these names. */
+export const USAGE_METRICS = [
+  "messages",
+  "conversations",
+  "inputTokens",
+  "outputTokens",
+  "tokens",
+  "toolCalls",
+  "costUsd",
+] as const;
+export type TUsageMetric = (typeof USAGE_METRICS)[number];
+
+/** The monthly counter each monthly limit is checked against. */
+export const LIMIT_COUNTER_METRIC = {
+  conversationsPerMonth: "conversations",
+  messagesPerMonth: "messages",
+  tokensPerMonth: "tokens",
+  toolCallsPerMonth: "toolCalls",
+  costLimitUSD: "costUsd",
+} as const satisfies Partial<Record<TPlanLimitMetric, TUsageMetric>>;
+
+export const LLM_PROVIDERS = ["ollama", "anthropic", "openai"] as const;
+export const ZLlmProvider = z.enum(LLM_PROVIDERS);
+export type TLlmProvider = z.infer<typeof ZLlmProvider>;
+
+const METRIC_NAME = /^[a-zA-Z][a-zA-Z0-9]*$/;
+
+/**
+ * A record keyed by camelCase names. Keys are checked here rather than with a key
+ * schema so that the issue sits at the key's own path with a readable message
+ * (zod's key schema reports only "Invalid key in record").
+ */
+function metricRecord<T extends z.ZodType>(value: T) {
+  return z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      if (!METRIC_NAME.test(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: "must be a camelCase name of letters and digits, e.g. messagesPerMonth",
+        });
+      }
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Money
+// ---------------------------------------------------------------------------
+
+/** A non-negative decimal string with at most 10 decimals (NUMERIC(20,10)): "29", "0.002". */
+export const ZDecimalString = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined ? "is required" : 'must be a decimal string such as "0.002", not a number',
+  })
+  .regex(
+    /^\d+(\.\d{1,10})?$/,
+    'must be a non-negative decimal string with at most 10 decimals, such as "0.002" (no sign, exponent or comma)',
+  );
+
+export const ZCurrency = z.string().regex(/^[A-Z]{3}$/, "must be a 3-letter uppercase ISO 4217 code, e.g. USD");
+
+// ---------------------------------------------------------------------------
+// Limits and features
+// ---------------------------------------------------------------------------
+
+/** metric -> limit per period; null means unlimited. */
+export const ZPlanLimits = metricRecord(
+  z.number({ error: "must be a number, or null for unlimited" }).nonnegative("must be 0 or more (null means unlimited)").nullable(),
+);
+
+/** flag -> boolean | string, e.g. { toolsEnabled: true, llmProvider: "anthropic" }. */
+export const ZPlanFeatures = metricRecord(
+  z.union([z.boolean(), z.string()], { error: "must be true/false or a string" }),
+).superRefine((features, ctx) => {
+    const provider = features.llmProvider;
+    if (provider !== undefined && !ZLlmProvider.safeParse(provider).success) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["llmProvider"],
+        message: `must be one of ${LLM_PROVIDERS.join(", ")}`,
+      });
+    }
+  });
+
+// ---------------------------------------------------------------------------
+// Pricing
+// ---------------------------------------------------------------------------
+
+export const ZPriceTier = z.object({
+  /** Inclusive upper bound of the tier in the metric's raw units; null = no bound (last tier only). */
+  upTo: z.number().int("must be a whole number").positive("must be greater than 0").nullable(),
+  /** Price per `unit` of the metric inside this tier. */
+  unitPrice: ZDecimalString,
+});
+
+/**
+ * Tiers cover (previous upTo, upTo]. They must ascend strictly and end with an
+ * unbounded tier, so that every quantity falls in exactly one tier.
+ * - graduated: each tier prices the units that fall inside it;
+ * - volume: the tier the whole quantity reaches prices every unit.
+ */
+export const ZPriceTiers = z
+  .object({
+    mode: z.enum(["graduated", "volume"]),
+    tiers: z.array(ZPriceTier).min(1, "needs at least one tier"),
+  })
+  .superRefine(({ tiers }, ctx) => {
+    let previous = 0;
+    tiers.forEach((tier, index) => {
+      const isLast = index === tiers.length - 1;
+      if (tier.upTo === null) {
+        if (!isLast) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["tiers", index, "upTo"],
+            message: `only the last tier may be unbounded (upTo: null); tier ${index + 1} of ${tiers.length} is`,
+          });
+        }
+        return;
+      }
+      if (tier.upTo <= previous) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["tiers", index, "upTo"],
+          message:
+            tier.upTo === previous
+              ? `duplicates the previous tier's upTo (${previous}); each tier must end above the one before`
+              : `must be greater than the previous tier's upTo (${previous}); tiers must ascend`,
+        });
+      }
+      previous = Math.max(previous, tier.upTo);
+      if (isLast) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["tiers", index, "upTo"],
+          message: `the last tier must be unbounded (upTo: null), else usage above ${tier.upTo} has no price`,
+        });
+      }
+    });
+  });
+
+/**
+ * Usage price of one metric. `includedUnits` are free each period; what is above is
+ * priced at `unitPrice` per `unit` units (tokens priced per 1,000: unit 1000), or by
+ * `tiers` when present (tier bounds count raw units above the included ones).
+ */
+export const ZMetricPrice = z.object({
+  unitPrice: ZDecimalString,
+  includedUnits: z.number().int("must be a whole number").nonnegative("must be 0 or more").default(0),
+  unit: z.number().int("must be a whole number").positive("must be 1 or more").default(1),
+  tiers: ZPriceTiers.optional(),
+});
+
+export const ZPlanPricing = z.object({
+  /** Flat price per billing period, in `currency`. */
+  baseCost: ZDecimalString,
+  currency: ZCurrency,
+  /** Multiplies every usage line (e.g. "1.2" for a 20% margin on a plan). */
+  usageMultiplier: ZDecimalString.default("1"),
+  /** How a mid-period plan change is prorated. */
+  prorationMode: z.enum(["none", "daily", "exact"]).default("daily"),
+  /** Keyed by UsageCounter metric (messages, tokens, toolCalls, ...). */
+  metrics: metricRecord(ZMetricPrice).default({}),
+});
+
+// ---------------------------------------------------------------------------
+// Client and usage JSON columns
+// ---------------------------------------------------------------------------
+
+/** Client.fallbackChain: providers tried in order when the primary one fails. */
+export const ZProviderChain = z.array(
+  z.object({
+    provider: ZLlmProvider,
+    model: z.string().min(1, "model is required"),
+  }),
+);
+
+/** UsageEvent.toolCalls: tool name -> number of calls. */
+export const ZToolCalls = z.record(
+  z.string().min(1, "tool name is required"),
+  z.number().int("must be a whole number").nonnegative("must be 0 or more"),
+);
+
+// ---------------------------------------------------------------------------
+// A whole plan
+// ---------------------------------------------------------------------------
+
+export const DEFAULT_UPGRADE_MESSAGE = "Please upgrade your plan or contact support";
+
+export const ZPlanDefinition = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be lowercase letters, digits and dashes, e.g. starter"),
+  name: z.string().trim().min(1, "name is required"),
+  description: z.string().optional(),
+  sortOrder: z.number().int().default(0),
+  limits: ZPlanLimits,
+  features: ZPlanFeatures,
+  pricing: ZPlanPricing,
+  /** Percentages of a limit at which an alert is sent, ascending. */
+  alertThresholds: z
+    .array(z.number().int("must be a whole percentage").min(1, "must be at least 1").max(1000, "must be at most 1000"))
+    .default([80, 100])
+    .refine((values) => values.every((value, i) => i === 0 || value > values[i - 1]!), {
+      message: "must ascend without duplicates, e.g. [80, 100]",
+    }),
+  upgradeMessage: z.string().min(1).default(DEFAULT_UPGRADE_MESSAGE),
+  upgradeUrl: z.url("must be a URL").optional(),
+});
+
+export type TPlanLimits = z.infer<typeof ZPlanLimits>;
+export type TPlanFeatures = z.infer<typeof ZPlanFeatures>;
+export type TPriceTier = z.infer<typeof ZPriceTier>;
+export type TPriceTiers = z.infer<typeof ZPriceTiers>;
+export type TMetricPrice = z.infer<typeof ZMetricPrice>;
+export type TPlanPricing = z.infer<typeof ZPlanPricing>;
+export type TPlanPricingInput = z.input<typeof ZPlanPricing>;
+export type TProviderChain = z.infer<typeof ZProviderChain>;
+export type TToolCalls = z.infer<typeof ZToolCalls>;
+export type TPlanDefinition = z.infer<typeof ZPlanDefinition>;
+/** What a config file writes: defaults (alertThresholds, unit, ...) may be left out. */
+export type TPlanDefinitionInput = z.input<typeof ZPlanDefinition>;
+
+// ---------------------------------------------------------------------------
+// Limit check (pure)
+// ---------------------------------------------------------------------------
+
+export type TLimitCheck =
+  | { allowed: true; limit: null; remaining: null }
+  | { allowed: boolean; limit: number; remaining: number };
+
+/**
+ * Whether one more unit fits under a plan's limit, given the usage already counted.
+ * A metric that is null or absent is unlimited.
+ */
+export function checkLimit(limits: TPlanLimits, metric: string, usage: number): TLimitCheck {
+  // Own keys only: "constructor" or "toString" must not read as a limit.
+  const limit = Object.hasOwn(limits, metric) ? limits[metric] : undefined;
+  if (limit === null || limit === undefined) return { allowed: true, limit: null, remaining: null };
+  return { allowed: usage < limit, limit, remaining: Math.max(0, limit - usage) };
+}
+
+/** One "path: message" line per issue, e.g. "limits.messagesPerMonth: must be 0 or more". */
+export function describePlanIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.map(String).join(".") || "(plan)"}: ${issue.message}`);
+}
