@@ -1,3 +1,4 @@
+import "./load-env";
 // npm run db:migrate: applies pending migrations to DATABASE_URL, or to the embedded
 // PGlite database when it is unset.
 import { databaseOptionsFromEnv, openDatabase } from "@/server/db/client";

@@ -18,8 +18,6 @@ const ZServerEnv = z.object({
   /** Secret that signs admin sessions; at least 32 characters. */
   NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters")),
   NEXTAUTH_URL: z.preprocess(emptyAsUndefined, z.url().default("http://localhost:3000")),
-  /** Rows per page in dashboard tables. */
-  PAGE_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(200).default(20)),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;

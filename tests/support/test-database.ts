@@ -68,11 +68,11 @@ export async function openTestDatabase(kind: TDatabaseKind, options: { poolSize?
 
 /**
  * Runs the same suite against PGlite and PostgreSQL, each with its own fresh database.
- * `use()` returns the open database inside tests.
+ * `testDb()` returns the open database inside tests.
  */
 export function describeEachDatabase(
   name: string,
-  body: (use: () => TTestDatabase, kind: TDatabaseKind) => void,
+  body: (testDb: () => TTestDatabase, kind: TDatabaseKind) => void,
   kinds: readonly TDatabaseKind[] = DATABASE_KINDS,
 ): void {
   for (const kind of kinds) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TDb } from "@/server/db/client";
+import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import type { TSessionUser } from "@/server/auth/session";
 
@@ -16,7 +16,7 @@ export async function setClientStatus(
   input: TSetClientStatusInput,
   actor: TSessionUser,
 ): Promise<{ id: string; status: TSetClientStatusInput["status"] }> {
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const before = await tx.client.findUnique({ where: { id: input.id }, select: { id: true, status: true } });
     if (!before) throw new AppError("NOT_FOUND", "No client with that id.", { id: input.id });
     if (before.status === input.status) return { id: before.id, status: before.status };

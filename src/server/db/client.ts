@@ -21,7 +21,17 @@ function createPrismaClient(adapter: PrismaPg | PrismaPGlite) {
 
 export type TDb = ReturnType<typeof createPrismaClient>;
 /** A transaction client, or the client itself: what domain functions take. */
-export type TDbClient = Parameters<Extract<Parameters<TDb["$transaction"]>[0], (...args: never[]) => unknown>>[0];
+export type TDbClient = Omit<TDb, "$connect" | "$disconnect" | "$on" | "$use" | "$extends" | "$transaction">;
+
+type TTransactionOptions = NonNullable<Parameters<TDb["$transaction"]>[1]>;
+
+/**
+ * An interactive transaction whose client keeps the global `omit` in its type.
+ * (Prisma types the callback's client without the omit config, though it applies it.)
+ */
+export function inTransaction<R>(db: TDb, run: (tx: TDbClient) => Promise<R>, options?: TTransactionOptions): Promise<R> {
+  return db.$transaction((tx) => run(tx as unknown as TDbClient), options);
+}
 
 export type TDatabase = {
   kind: "postgres" | "pglite";

@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import type * as SchemaEngineWasm from "@prisma/schema-engine-wasm";
 import type { DiffTarget, SchemaEngine } from "@prisma/schema-engine-wasm";
 import { listMigrations } from "./migrations";
 
@@ -16,7 +17,7 @@ const require = createRequire(import.meta.url);
 
 export const SCHEMA_PATH = path.resolve(process.cwd(), "prisma/schema.prisma");
 
-type TEngineModule = typeof import("@prisma/schema-engine-wasm");
+type TEngineModule = typeof SchemaEngineWasm;
 
 let enginePromise: Promise<TEngineModule> | undefined;
 

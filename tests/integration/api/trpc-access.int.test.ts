@@ -9,13 +9,13 @@ import { describeEachDatabase } from "../../support/test-database";
 
 // Calls go through tRPC's real HTTP handler, so the status codes and the error shape
 // are exactly what the dashboard (or any HTTP caller) receives.
-describeEachDatabase("tRPC access control and errors", (use) => {
+describeEachDatabase("tRPC access control and errors", (testDb) => {
   let viewer: TSession;
   let admin: TSession;
   let clientId: string;
 
   beforeAll(async () => {
-    const { db } = use();
+    const { db } = testDb();
     viewer = { user: await createTestAdmin(db, "viewer") };
     admin = { user: await createTestAdmin(db, "admin") };
     clientId = (await createTestClient(db)).id;
@@ -33,7 +33,7 @@ describeEachDatabase("tRPC access control and errors", (use) => {
       endpoint: "/api/trpc",
       req: request,
       router: appRouter,
-      createContext: () => createTRPCContext({ db: use().db, session, headers: request.headers }),
+      createContext: () => createTRPCContext({ db: testDb().db, session, headers: request.headers }),
     });
     const body = (await response.json()) as { error?: { json: { message: string; data: Record<string, unknown> } }; result?: unknown };
     return { status: response.status, error: body.error?.json, result: body.result };
@@ -54,7 +54,7 @@ describeEachDatabase("tRPC access control and errors", (use) => {
     const response = await call(viewer, "clients.setStatus", { id: clientId, status: "suspended", reason: "unpaid" }, "POST");
     expect(response.status).toBe(403);
     expect(response.error?.data.code).toBe("FORBIDDEN");
-    const client = await use().db.client.findUniqueOrThrow({ where: { id: clientId }, select: { status: true } });
+    const client = await testDb().db.client.findUniqueOrThrow({ where: { id: clientId }, select: { status: true } });
     expect(client.status).toBe("active");
   });
 
@@ -75,7 +75,7 @@ describeEachDatabase("tRPC access control and errors", (use) => {
   it("an admin's mutation succeeds and writes an audit entry", async () => {
     const response = await call(admin, "clients.setStatus", { id: clientId, status: "suspended", reason: "unpaid invoices" }, "POST");
     expect(response.status).toBe(200);
-    const audit = await use().db.auditLog.findMany({ where: { entityId: clientId } });
+    const audit = await testDb().db.auditLog.findMany({ where: { entityId: clientId } });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: "client.status_change", actorEmail: admin.user.email, reason: "unpaid invoices" });
   });

@@ -4,13 +4,13 @@ import { AppError } from "@/server/errors/app-error";
 import { createTestClient } from "../../support/fixtures";
 import { describeEachDatabase } from "../../support/test-database";
 
-describeEachDatabase("tenant API keys", (use) => {
+describeEachDatabase("tenant API keys", (testDb) => {
   let client: { id: string };
   let other: { id: string };
 
   beforeAll(async () => {
-    client = await createTestClient(use().db, { allowedOrigins: ["https://shop.example.com"] });
-    other = await createTestClient(use().db);
+    client = await createTestClient(testDb().db, { allowedOrigins: ["https://shop.example.com"] });
+    other = await createTestClient(testDb().db);
   });
 
   const bearer = (key: string) => `Bearer ${key}`;
@@ -25,57 +25,57 @@ describeEachDatabase("tenant API keys", (use) => {
   }
 
   it("stores only a sha256 of the key and resolves the key to its client", async () => {
-    const created = await createApiKey(use().db, { clientId: client.id, kind: "secret", name: "server" });
+    const created = await createApiKey(testDb().db, { clientId: client.id, kind: "secret", name: "server" });
     expect(created.key).toMatch(/^sk_/);
-    const row = await use().db.apiKey.findUniqueOrThrow({ where: { id: created.id } });
+    const row = await testDb().db.apiKey.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.keyHash).toBe(hashApiKey(created.key));
     expect(JSON.stringify(row)).not.toContain(created.key);
-    const resolved = await authenticateApiKey(use().db, { authorization: bearer(created.key), origin: null });
+    const resolved = await authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: null });
     expect(resolved).toMatchObject({ id: client.id, apiKeyKind: "secret" });
   });
 
   it("lastUsedAt is written on first use, not on every request", async () => {
-    const created = await createApiKey(use().db, { clientId: client.id, kind: "secret", name: "touch" });
-    await authenticateApiKey(use().db, { authorization: bearer(created.key), origin: null });
-    const first = (await use().db.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt;
+    const created = await createApiKey(testDb().db, { clientId: client.id, kind: "secret", name: "touch" });
+    await authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: null });
+    const first = (await testDb().db.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt;
     expect(first).toBeInstanceOf(Date);
-    await authenticateApiKey(use().db, { authorization: bearer(created.key), origin: null });
-    const second = (await use().db.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt;
+    await authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: null });
+    const second = (await testDb().db.apiKey.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt;
     expect(second?.getTime()).toBe(first?.getTime());
   });
 
   it("a missing, malformed or unknown key is UNAUTHORIZED", async () => {
-    await expectAppError(authenticateApiKey(use().db, { authorization: null, origin: null }), "UNAUTHORIZED");
-    await expectAppError(authenticateApiKey(use().db, { authorization: "Bearer nope", origin: null }), "UNAUTHORIZED");
+    await expectAppError(authenticateApiKey(testDb().db, { authorization: null, origin: null }), "UNAUTHORIZED");
+    await expectAppError(authenticateApiKey(testDb().db, { authorization: "Bearer nope", origin: null }), "UNAUTHORIZED");
     await expectAppError(
-      authenticateApiKey(use().db, { authorization: bearer(`sk_${"a".repeat(32)}`), origin: null }),
+      authenticateApiKey(testDb().db, { authorization: bearer(`sk_${"a".repeat(32)}`), origin: null }),
       "UNAUTHORIZED",
     );
   });
 
   it("a revoked key stops working; another client cannot revoke it", async () => {
-    const created = await createApiKey(use().db, { clientId: client.id, kind: "secret", name: "old" });
-    await expectAppError(revokeApiKey(use().db, { clientId: other.id, apiKeyId: created.id }), "NOT_FOUND");
-    await authenticateApiKey(use().db, { authorization: bearer(created.key), origin: null });
-    await revokeApiKey(use().db, { clientId: client.id, apiKeyId: created.id });
-    await expectAppError(authenticateApiKey(use().db, { authorization: bearer(created.key), origin: null }), "UNAUTHORIZED");
+    const created = await createApiKey(testDb().db, { clientId: client.id, kind: "secret", name: "old" });
+    await expectAppError(revokeApiKey(testDb().db, { clientId: other.id, apiKeyId: created.id }), "NOT_FOUND");
+    await authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: null });
+    await revokeApiKey(testDb().db, { clientId: client.id, apiKeyId: created.id });
+    await expectAppError(authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: null }), "UNAUTHORIZED");
   });
 
   it("a publishable key works only from the client's allowed origins", async () => {
-    const created = await createApiKey(use().db, { clientId: client.id, kind: "publishable", name: "widget" });
+    const created = await createApiKey(testDb().db, { clientId: client.id, kind: "publishable", name: "widget" });
     expect(created.key).toMatch(/^pk_/);
-    const ok = await authenticateApiKey(use().db, { authorization: bearer(created.key), origin: "https://shop.example.com" });
+    const ok = await authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: "https://shop.example.com" });
     expect(ok.id).toBe(client.id);
     await expectAppError(
-      authenticateApiKey(use().db, { authorization: bearer(created.key), origin: "https://evil.example.com" }),
+      authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: "https://evil.example.com" }),
       "FORBIDDEN",
     );
-    await expectAppError(authenticateApiKey(use().db, { authorization: bearer(created.key), origin: null }), "FORBIDDEN");
+    await expectAppError(authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: null }), "FORBIDDEN");
   });
 
   it("a suspended client's key is refused with CLIENT_SUSPENDED (403)", async () => {
-    const suspended = await createTestClient(use().db, { status: "suspended" });
-    const created = await createApiKey(use().db, { clientId: suspended.id, kind: "secret", name: "s" });
-    await expectAppError(authenticateApiKey(use().db, { authorization: bearer(created.key), origin: null }), "CLIENT_SUSPENDED");
+    const suspended = await createTestClient(testDb().db, { status: "suspended" });
+    const created = await createApiKey(testDb().db, { clientId: suspended.id, kind: "secret", name: "s" });
+    await expectAppError(authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: null }), "CLIENT_SUSPENDED");
   });
 });

@@ -1,0 +1,48 @@
+import { defineConfig } from "@playwright/test";
+
+// Debian's Chromium: no browser download works on our machines. PLAYWRIGHT_CHROMIUM_PATH
+// overrides it (empty: Playwright's own browser, where one is installed).
+const executablePath = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium";
+const port = Number(process.env.E2E_PORT ?? 3210);
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: executablePath || undefined,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  // The app exactly as `npm start` runs it, on its own embedded database and port.
+  webServer: {
+    command: "rm -rf .data/e2e && npx tsx scripts/start.ts",
+    url: `http://localhost:${port}/login`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      PORT: String(port),
+      PGLITE_DATA_DIR: ".data/e2e/pglite",
+      NEXTAUTH_URL: `http://localhost:${port}`,
+      DATABASE_URL: "",
+    },
+  },
+});
