@@ -34,15 +34,6 @@ export const USAGE_METRICS = [
 ] as const;
 export type TUsageMetric = (typeof USAGE_METRICS)[number];
 
-/** The monthly counter each monthly limit is checked against. */
-export const LIMIT_COUNTER_METRIC = {
-  conversationsPerMonth: "conversations",
-  messagesPerMonth: "messages",
-  tokensPerMonth: "tokens",
-  toolCallsPerMonth: "toolCalls",
-  costLimitUSD: "costUsd",
-} as const satisfies Partial<Record<TPlanLimitMetric, TUsageMetric>>;
-
 export const LLM_PROVIDERS = ["ollama", "anthropic", "openai"] as const;
 export const ZLlmProvider = z.enum(LLM_PROVIDERS);
 export type TLlmProvider = z.infer<typeof ZLlmProvider>;

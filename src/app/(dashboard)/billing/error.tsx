@@ -1,0 +1,6 @@
+"use client";
+import { ErrorState } from "@/components/error-state";
+
+export default function BillingError({ error, retry }: { error: unknown; retry: () => void }) {
+  return <ErrorState what="invoices" error={error} retry={retry} />;
+}

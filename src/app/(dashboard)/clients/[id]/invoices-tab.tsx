@@ -1,0 +1,39 @@
+import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@tremor/react";
+import type { TClientDetail } from "@/server/clients/get-client";
+import { formatDate, formatMoney, formatPeriod } from "@/components/display-format";
+import { EmptyState } from "@/components/empty-state";
+import { InvoiceStatusBadge } from "@/components/status-badges";
+
+export function InvoicesTab({ client }: { client: TClientDetail }) {
+  if (client.invoices.length === 0) {
+    return <EmptyState title="No invoices yet — invoices appear after the first billing run" />;
+  }
+  return (
+    <Card className="p-0" data-testid="client-invoices">
+      <Table>
+        <TableHead>
+          <TableRow>
+            <TableHeaderCell>Number</TableHeaderCell>
+            <TableHeaderCell>Period</TableHeaderCell>
+            <TableHeaderCell>Status</TableHeaderCell>
+            <TableHeaderCell className="text-right">Total</TableHeaderCell>
+            <TableHeaderCell>Due</TableHeaderCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {client.invoices.map((invoice) => (
+            <TableRow key={invoice.id} data-testid="invoice-row">
+              <TableCell className="font-mono text-xs">{invoice.number}</TableCell>
+              <TableCell>{formatPeriod(invoice.period)}</TableCell>
+              <TableCell>
+                <InvoiceStatusBadge status={invoice.status} />
+              </TableCell>
+              <TableCell className="text-right tabular-nums">{formatMoney(invoice.total, invoice.currency, 2)}</TableCell>
+              <TableCell>{formatDate(invoice.dueAt)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Card>
+  );
+}

@@ -1,0 +1,111 @@
+import type { ReactNode } from "react";
+import { Badge, Card, Metric, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text, Title } from "@tremor/react";
+import type { TClientDetail } from "@/server/clients/get-client";
+import { formatCount, formatDate, formatDateTime, formatMoney, formatPeriod } from "@/components/display-format";
+import { EmptyState } from "@/components/empty-state";
+import { ClientStatusBadge } from "@/components/status-badges";
+
+function Detail({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="py-2 sm:grid sm:grid-cols-3 sm:gap-4">
+      <dt className="text-sm font-medium text-gray-500">{label}</dt>
+      <dd className="mt-1 text-sm text-gray-900 sm:col-span-2 sm:mt-0">{children}</dd>
+    </div>
+  );
+}
+
+export function OverviewTab({ client }: { client: TClientDetail }) {
+  return (
+    <div className="space-y-6" data-testid="client-overview">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
+        <Card data-testid="client-conversations">
+          <Text>Conversations</Text>
+          <Metric>{formatCount(client.conversationCount)}</Metric>
+          <Text className="mt-1">All time</Text>
+        </Card>
+        <Card>
+          <Text>Messages in {formatPeriod(client.period)}</Text>
+          <Metric>{formatCount(client.currentUsage.messages ?? "0")}</Metric>
+        </Card>
+        <Card>
+          <Text>Cost in {formatPeriod(client.period)}</Text>
+          <Metric>{formatMoney(client.currentUsage.costUsd ?? "0", "USD", 2)}</Metric>
+          <Text className="mt-1">Provider cost, USD</Text>
+        </Card>
+      </div>
+
+      <Card>
+        <Title>Details</Title>
+        <dl className="mt-3 divide-y divide-gray-100">
+          <Detail label="Slug">{client.slug}</Detail>
+          <Detail label="Billing email">{client.billingEmail}</Detail>
+          <Detail label="Status">
+            <ClientStatusBadge status={client.status} />
+          </Detail>
+          <Detail label="Currency">{client.currency}</Detail>
+          <Detail label="Allowed origins">
+            {client.allowedOrigins.length === 0 ? (
+              <span className="text-gray-500">None — publishable keys work from no website</span>
+            ) : (
+              <ul className="space-y-0.5">
+                {client.allowedOrigins.map((origin) => (
+                  <li key={origin} className="font-mono text-xs">
+                    {origin}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Detail>
+          <Detail label="Alert webhook">{client.alertWebhookUrl ?? <span className="text-gray-500">Not set</span>}</Detail>
+          <Detail label="Created">{formatDateTime(client.createdAt)}</Detail>
+        </dl>
+      </Card>
+
+      <Card>
+        <Title>API keys</Title>
+        {client.apiKeys.length === 0 ? (
+          <div className="mt-4">
+            <EmptyState title="No API keys">The client cannot call the chat API until a key is issued.</EmptyState>
+          </div>
+        ) : (
+          <Table className="mt-4" data-testid="api-keys">
+            <TableHead>
+              <TableRow>
+                <TableHeaderCell>Prefix</TableHeaderCell>
+                <TableHeaderCell>Kind</TableHeaderCell>
+                <TableHeaderCell>Name</TableHeaderCell>
+                <TableHeaderCell>Created</TableHeaderCell>
+                <TableHeaderCell>Last used</TableHeaderCell>
+                <TableHeaderCell>Revoked</TableHeaderCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {client.apiKeys.map((key) => (
+                <TableRow key={key.id} data-testid="api-key-row">
+                  <TableCell className="font-mono text-xs">{key.prefix}…</TableCell>
+                  <TableCell>
+                    <Badge size="xs" color={key.kind === "secret" ? "amber" : "sky"}>
+                      {key.kind}
+                    </Badge>
+                  </TableCell>
+                  <TableCell>{key.name}</TableCell>
+                  <TableCell>{formatDate(key.createdAt)}</TableCell>
+                  <TableCell>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : <span className="text-gray-400">Never</span>}</TableCell>
+                  <TableCell>
+                    {key.revokedAt ? (
+                      <Badge size="xs" color="red">
+                        Revoked {formatDate(key.revokedAt)}
+                      </Badge>
+                    ) : (
+                      <span className="text-gray-400">—</span>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </Card>
+    </div>
+  );
+}

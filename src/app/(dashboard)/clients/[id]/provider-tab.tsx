@@ -1,0 +1,57 @@
+import { Card, Text, Title } from "@tremor/react";
+import type { TClientDetail } from "@/server/clients/get-client";
+import { EmptyState } from "@/components/empty-state";
+
+export function ProviderTab({ client }: { client: TClientDetail }) {
+  const { override, fallbackChain } = client.provider;
+  const planProvider = typeof client.plan.features.llmProvider === "string" ? client.plan.features.llmProvider : null;
+  const planModel = typeof client.plan.features.llmModel === "string" ? client.plan.features.llmModel : null;
+  return (
+    <div className="space-y-6" data-testid="client-provider">
+      <Card>
+        <Text>Provider</Text>
+        {override ? (
+          <>
+            <p className="mt-1 text-lg font-semibold text-gray-900" data-testid="provider-choice">
+              {override.provider}
+              {override.model ? <span className="font-mono text-sm font-normal text-gray-600"> · {override.model}</span> : null}
+            </p>
+            <Text>Override for this client; the plan&apos;s default is not used.</Text>
+          </>
+        ) : (
+          <>
+            <p className="mt-1 text-lg font-semibold text-gray-900" data-testid="provider-choice">
+              Plan default
+            </p>
+            <Text>
+              {planProvider
+                ? `${client.plan.name} uses ${planProvider}${planModel ? ` · ${planModel}` : ""}.`
+                : `${client.plan.name} names no default provider.`}
+            </Text>
+          </>
+        )}
+      </Card>
+      <Card>
+        <Title>Fallback chain</Title>
+        <Text>Tried in this order when the primary provider fails.</Text>
+        {fallbackChain.length === 0 ? (
+          <div className="mt-4">
+            <EmptyState title="No fallback providers">A failure of the primary provider fails the request.</EmptyState>
+          </div>
+        ) : (
+          <ol className="mt-4 space-y-2" data-testid="fallback-chain">
+            {fallbackChain.map((step, index) => (
+              <li key={`${step.provider}/${step.model}/${index}`} className="flex items-center gap-3 rounded-md border border-gray-200 px-3 py-2">
+                <span className="flex h-6 w-6 items-center justify-center rounded-full bg-gray-100 text-xs font-medium text-gray-600">
+                  {index + 1}
+                </span>
+                <span className="font-medium text-gray-900">{step.provider}</span>
+                <span className="font-mono text-sm text-gray-600">{step.model}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </Card>
+    </div>
+  );
+}

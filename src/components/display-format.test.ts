@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { formatCount, formatMetricName, formatMoney, formatPeriod, formatUnitPrice } from "@/components/display-format";
+
+describe("formatMoney", () => {
+  it.each([
+    ["0", "USD", undefined, "$0.00"],
+    ["0.0000000000", "USD", undefined, "$0.00"],
+    ["1234.5", "USD", undefined, "$1,234.50"],
+    // Between zero and one unit a usage cost keeps four decimals.
+    ["0.146", "USD", undefined, "$0.1460"],
+    ["0.0042123", "USD", undefined, "$0.0042"],
+    // Not zero, but below what four decimals can show.
+    ["0.0000031", "USD", undefined, "<$0.0001"],
+    ["12.345", "EUR", undefined, "€12.35"],
+    ["0.146", "USD", 2, "$0.15"],
+    // Beyond a double's 15-17 significant digits: formatted from the string, not a float.
+    ["12345678901234567.125", "USD", 2, "$12,345,678,901,234,567.13"],
+  ])("%s %s (%s digits) -> %s", (value, currency, digits, expected) => {
+    expect(formatMoney(value, currency, digits)).toBe(expected);
+  });
+});
+
+describe("formatUnitPrice", () => {
+  it("shows every significant decimal of a price per token", () => {
+    expect(formatUnitPrice("0.0000025000")).toBe("$0.0000025");
+    expect(formatUnitPrice("3.0000000000")).toBe("$3.00");
+  });
+});
+
+describe("formatCount, formatPeriod, formatMetricName", () => {
+  it("drops a counter's stored decimals", () => expect(formatCount("12345.0000000000")).toBe("12,345"));
+  it("writes a period as month and year", () => expect(formatPeriod("2026-01")).toBe("Jan 2026"));
+  it("leaves a malformed period as it is", () => expect(formatPeriod("2026-1")).toBe("2026-1"));
+  it("turns camelCase limit names into words", () => {
+    expect(formatMetricName("messagesPerMonth")).toBe("Messages per month");
+    expect(formatMetricName("costLimitUSD")).toBe("Cost limit USD");
+  });
+});

@@ -1,0 +1,105 @@
+// How the dashboard writes numbers, money, dates and periods. Money arrives as
+// decimal strings and is handed to Intl.NumberFormat *as a string*: Intl formats
+// string decimals exactly (no float on the way), rounding half away from zero
+// for display only. Dates are shown in UTC, like billing periods.
+
+const LOCALE = "en-US";
+
+type TDecimalString = `${number}` | string;
+
+function asDecimal(value: TDecimalString): Intl.StringNumericLiteral {
+  return value as Intl.StringNumericLiteral;
+}
+
+/** True when 0 < |value| < 1, read from the string (no conversion to a float). */
+function isFractionOfOne(value: string): boolean {
+  const trimmed = value.trim();
+  return /^-?0*(\.\d*)?$/.test(trimmed) && /[1-9]/.test(trimmed);
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+function moneyFormat(currency: string, fractionDigits: number, fixed = false): Intl.NumberFormat {
+  const key = `${currency}/${fractionDigits}/${fixed}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALE, {
+      style: "currency",
+      currency,
+      minimumFractionDigits: fixed ? fractionDigits : Math.min(2, fractionDigits),
+      maximumFractionDigits: fractionDigits,
+    });
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * "1234.5" USD -> "$1,234.50". Usage costs are often fractions of a cent: between
+ * zero and one unit they show 4 decimals ("$0.0042", "$0.1460") unless
+ * `fractionDigits` says otherwise.
+ */
+export function formatMoney(value: TDecimalString, currency = "USD", fractionDigits?: number): string {
+  const fraction = isFractionOfOne(value);
+  // Tiny but not nothing: say so rather than print "$0.0000".
+  if (fractionDigits === undefined && fraction && /^0*\.0000/.test(value.trim())) {
+    return `<${moneyFormat(currency, 4, true).format("0.0001")}`;
+  }
+  const digits = fractionDigits ?? (fraction ? 4 : 2);
+  return moneyFormat(currency, digits, fractionDigits === undefined && digits === 4).format(asDecimal(value));
+}
+
+/** A unit price such as "0.0000025": every significant decimal, up to 10. */
+export function formatUnitPrice(value: TDecimalString, currency = "USD"): string {
+  return moneyFormat(currency, 10).format(asDecimal(value));
+}
+
+const countFormat = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+/** "12345.0000000000" -> "12,345". */
+export function formatCount(value: TDecimalString | number): string {
+  return countFormat.format(typeof value === "number" ? value : asDecimal(value));
+}
+
+const compactFormat = new Intl.NumberFormat(LOCALE, { notation: "compact", maximumFractionDigits: 1 });
+/** 2_500_000 -> "2.5M"; for limits and chart axes. */
+export function formatCompact(value: TDecimalString | number): string {
+  return compactFormat.format(typeof value === "number" ? value : asDecimal(value));
+}
+
+const dateFormat = new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", year: "numeric", month: "short", day: "numeric" });
+const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
+  timeZone: "UTC",
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hour12: false,
+  timeZoneName: "short",
+});
+
+export function formatDate(date: Date): string {
+  return dateFormat.format(date);
+}
+
+export function formatDateTime(date: Date): string {
+  return dateTimeFormat.format(date);
+}
+
+const periodFormat = new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", year: "numeric", month: "short" });
+/** "2026-11" -> "Nov 2026". */
+export function formatPeriod(period: string): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(period);
+  if (!match) return period;
+  return periodFormat.format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)));
+}
+
+/** "messagesPerMonth" -> "Messages per month", "costLimitUSD" -> "Cost limit USD". */
+export function formatMetricName(metric: string): string {
+  const words = metric
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .split(" ")
+    .map((word, index) => (/^[A-Z]{2,}$/.test(word) ? word : index === 0 ? word : word.toLowerCase()));
+  const sentence = words.join(" ");
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}

@@ -1,0 +1,81 @@
+// Invoices across all clients, newest first, paged in SQL (the dashboard must stay
+// fast at 100,000 invoices: the order uses the issuedAt index).
+//
+// Billing's read side until src/server/billing exists: move this file there
+// (and the procedure to a billing router) when it does; the page calls it once.
+import { z } from "zod";
+import type { TDbClient } from "@/server/db/client";
+
+export const INVOICE_STATUSES = ["pending", "paid", "overdue", "cancelled", "refunded", "partially_refunded"] as const;
+
+export const ZListInvoicesInput = z.object({
+  status: z.enum(INVOICE_STATUSES).optional(),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(5).max(200).default(20),
+});
+export type TListInvoicesInput = z.input<typeof ZListInvoicesInput>;
+
+export const ZInvoiceListItem = z.object({
+  id: z.string(),
+  number: z.string(),
+  clientId: z.string(),
+  clientName: z.string(),
+  period: z.string(),
+  status: z.enum(INVOICE_STATUSES),
+  currency: z.string(),
+  /** Decimal strings in the invoice currency's major unit (NUMERIC(14,2)). */
+  total: z.string(),
+  amountPaid: z.string(),
+  issuedAt: z.date(),
+  dueAt: z.date(),
+  paidAt: z.date().nullable(),
+});
+
+export const ZListInvoicesOutput = z.object({
+  items: z.array(ZInvoiceListItem),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  pageCount: z.number().int(),
+});
+export type TListInvoicesOutput = z.infer<typeof ZListInvoicesOutput>;
+
+export async function listInvoices(db: TDbClient, rawInput: TListInvoicesInput): Promise<TListInvoicesOutput> {
+  const input = ZListInvoicesInput.parse(rawInput);
+  const where = { status: input.status };
+  const [total, rows] = await Promise.all([
+    db.invoice.count({ where }),
+    db.invoice.findMany({
+      where,
+      orderBy: [{ issuedAt: "desc" }, { number: "desc" }],
+      skip: (input.page - 1) * input.pageSize,
+      take: input.pageSize,
+      select: {
+        id: true,
+        number: true,
+        clientId: true,
+        period: true,
+        status: true,
+        currency: true,
+        total: true,
+        amountPaid: true,
+        issuedAt: true,
+        dueAt: true,
+        paidAt: true,
+        client: { select: { name: true } },
+      },
+    }),
+  ]);
+  return {
+    items: rows.map(({ client, total: amount, amountPaid, ...invoice }) => ({
+      ...invoice,
+      clientName: client.name,
+      total: amount.toFixed(2),
+      amountPaid: amountPaid.toFixed(2),
+    })),
+    total,
+    page: input.page,
+    pageSize: input.pageSize,
+    pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
+  };
+}

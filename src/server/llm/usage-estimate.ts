@@ -1,0 +1,62 @@
+// Token estimates for when a provider reports no usage (a stream cut short, an
+// OpenAI-compatible server that ignores `include_usage`, Ollama omitting
+// `prompt_eval_count` for a cached prompt). No tokenizer package is installed and each
+// provider tokenizes differently, so the rule is deliberately simple:
+//
+//   tokens(text)     = ceil(ASCII characters / 4) + 1 per non-ASCII code point
+//   tokens(prompt)   = sum of tokens(message.content) + 4 per message (role and framing)
+//
+// English averages ~4 characters per token in the GPT and Claude tokenizers; CJK, emoji
+// and most accented letters take a token or more each, so counting them as one keeps the
+// estimate from undercharging non-English text by a factor of four.
+import type { TChatMessage, TLlmUsage } from "./provider";
+
+/** Per-message overhead: role markers and separators the chat templates add. */
+export const MESSAGE_OVERHEAD_TOKENS = 4;
+
+export function estimateTokens(text: string): number {
+  let ascii = 0;
+  let other = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) ascii += 1;
+    // A low surrogate completes a pair whose high surrogate was already counted.
+    else if (code < 0xdc00 || code > 0xdfff) other += 1;
+  }
+  return Math.ceil(ascii / 4) + other;
+}
+
+export function estimatePromptTokens(messages: readonly TChatMessage[]): number {
+  let total = 0;
+  for (const message of messages) total += estimateTokens(message.content) + MESSAGE_OVERHEAD_TOKENS;
+  return total;
+}
+
+/** Figures a provider reported; a missing one is unknown, not zero. */
+export type TReportedUsage = { inputTokens?: number; cachedInputTokens?: number; outputTokens?: number };
+
+/**
+ * The usage of a call from what the provider reported, with each missing figure estimated
+ * (input from the prompt, output from everything the model produced) and `estimated` set
+ * when any figure is ours. Cached tokens are never estimated: a cache hit only the
+ * provider can know about.
+ */
+export function completeUsage(
+  reported: TReportedUsage,
+  prompt: readonly TChatMessage[],
+  producedText: string,
+): TLlmUsage {
+  const inputTokens = reported.inputTokens ?? estimatePromptTokens(prompt);
+  const outputTokens = reported.outputTokens ?? estimateTokens(producedText);
+  return {
+    inputTokens,
+    cachedInputTokens: Math.min(reported.cachedInputTokens ?? 0, inputTokens),
+    outputTokens,
+    estimated: reported.inputTokens === undefined || reported.outputTokens === undefined,
+  };
+}
+
+/** A provider's count, or undefined when it is absent or not a sensible token count. */
+export function readTokenCount(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
