@@ -18,6 +18,14 @@ const ZServerEnv = z.object({
   /** Secret that signs admin sessions; at least 32 characters. */
   NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters")),
   NEXTAUTH_URL: z.preprocess(emptyAsUndefined, z.url().default("http://localhost:3000")),
+  /** Local Ollama server (the free plan's default provider). */
+  OLLAMA_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default("http://127.0.0.1:11434")),
+  ANTHROPIC_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  ANTHROPIC_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  OPENAI_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  OPENAI_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /** Wait for a provider's response headers, and between stream chunks. */
+  LLM_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(30_000)),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;

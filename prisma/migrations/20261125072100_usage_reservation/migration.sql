@@ -37,6 +37,16 @@ BEGIN
     ON c."period" = w.period AND c."metric" = w.metric
   WHERE c."clientId" = p_client_id;
 
+  -- Per-minute windows (periods 'm<UTC minute>') are worthless after a minute: drop
+  -- this client's old ones while their rows are at hand. The primary key index makes
+  -- this a short range scan.
+  IF EXISTS (SELECT 1 FROM unnest(p_periods) AS p(period) WHERE p.period LIKE 'm%') THEN
+    DELETE FROM "UsageCounter" c
+    WHERE c."clientId" = p_client_id
+      AND c."period" LIKE 'm%'
+      AND c."period" < (SELECT min(p.period) FROM unnest(p_periods) AS p(period) WHERE p.period LIKE 'm%');
+  END IF;
+
   IF NOT v_blocked THEN
     UPDATE "UsageCounter" c
     SET "value" = c."value" + w.amount, "updatedAt" = now()

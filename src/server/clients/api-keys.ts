@@ -46,8 +46,9 @@ export type TAuthenticatedClient = {
 
 /**
  * Resolves `Authorization: Bearer <key>` to its client. Throws UNAUTHORIZED for a
- * missing, malformed, unknown or revoked key, FORBIDDEN for a publishable key used
- * from an origin the client did not allow, CLIENT_SUSPENDED for a suspended client.
+ * missing, malformed, unknown or revoked key, FORBIDDEN for a request from an origin
+ * the client did not allow (or a publishable key without one), CLIENT_SUSPENDED for a
+ * suspended client.
  */
 export async function authenticateApiKey(
   db: TDbClient,
@@ -75,10 +76,13 @@ export async function authenticateApiKey(
   if (!row || !timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(keyHash)) || row.revokedAt) {
     throw new AppError("UNAUTHORIZED", "Invalid or revoked API key.");
   }
-  if (row.kind === "publishable" && (!request.origin || !row.client.allowedOrigins.includes(request.origin))) {
-    throw new AppError("FORBIDDEN", "This publishable key is not allowed from this origin.", {
-      origin: request.origin,
-    });
+  // A browser always sends Origin: whatever the key, a page may only use it from the
+  // client's widget origins. A publishable key is for browsers only.
+  if (request.origin && !row.client.allowedOrigins.includes(request.origin)) {
+    throw new AppError("FORBIDDEN", "This origin is not allowed for this API key.", { origin: request.origin });
+  }
+  if (row.kind === "publishable" && !request.origin) {
+    throw new AppError("FORBIDDEN", "A publishable key works only from the client's allowed widget origins.");
   }
   if (row.client.status !== "active") {
     throw new AppError("CLIENT_SUSPENDED", `This account is ${row.client.status}; contact support.`);

@@ -11,6 +11,7 @@ export const APP_ERROR_CODES = {
   CLIENT_SUSPENDED: { trpc: "FORBIDDEN", http: 403 },
   NOT_FOUND: { trpc: "NOT_FOUND", http: 404 },
   CONFLICT: { trpc: "CONFLICT", http: 409 },
+  PAYLOAD_TOO_LARGE: { trpc: "PAYLOAD_TOO_LARGE", http: 413 },
   PLAN_LIMIT_EXCEEDED: { trpc: "TOO_MANY_REQUESTS", http: 429 },
   PROVIDERS_UNAVAILABLE: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
 } as const satisfies Record<string, { trpc: TRPC_ERROR_CODE_KEY; http: number }>;

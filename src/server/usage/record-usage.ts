@@ -25,6 +25,19 @@ export type TRecordUsageInput = {
   costUsd: Decimal;
   /** What reserveUsage took for this call; settled against the actual usage. */
   reservations: TReservation[];
+  /**
+   * The chat exchange behind the call, written by the same statement: the conversation
+   * (created when new) and the user's and assistant's messages. Nothing is written for
+   * a duplicate.
+   */
+  exchange?: {
+    title: string | null;
+    metadata: Record<string, unknown> | null;
+    userMessageId: string;
+    userContent: string;
+    assistantMessageId: string;
+    assistantContent: string;
+  };
 };
 
 export type TRecordUsageResult = { usageEventId: string; duplicate: false } | { usageEventId: null; duplicate: true };
@@ -59,6 +72,20 @@ export async function recordUsage(db: TDbClient, input: TRecordUsageInput): Prom
               CASE WHEN EXISTS (SELECT 1 FROM event) THEN d.actual - d.reserved ELSE -d.reserved END AS amount
        FROM unnest($17::text[], $18::numeric[], $19::numeric[]) AS d(metric, actual, reserved)
      ),
+     conversation AS (
+       INSERT INTO "Conversation" ("id", "clientId", "title", "metadata", "createdAt", "lastMessageAt")
+       SELECT $2::uuid, $1::uuid, $20, $21::jsonb, $4::timestamptz, now()
+       FROM event WHERE $22::boolean AND $2::uuid IS NOT NULL
+       ON CONFLICT ("id") DO UPDATE SET "lastMessageAt" = now()
+       RETURNING id
+     ),
+     messages AS (
+       INSERT INTO "Message" ("id", "conversationId", "clientId", "role", "content", "usageEventId", "createdAt")
+       SELECT m.id, conversation.id, $1::uuid, m.role::"MessageRole", m.content, event.id, m.at
+       FROM event, conversation,
+            (VALUES ($23::uuid, 'user', $24, $4::timestamptz),
+                    ($25::uuid, 'assistant', $26, now())) AS m(id, role, content, at)
+     ),
      counters AS (
        INSERT INTO "UsageCounter" ("clientId", "period", "metric", "value", "updatedAt")
        SELECT $1::uuid, $16, delta.metric, delta.amount, now() FROM delta WHERE delta.amount <> 0
@@ -85,6 +112,13 @@ export async function recordUsage(db: TDbClient, input: TRecordUsageInput): Prom
     counters.map((c) => c.metric),
     counters.map((c) => c.actual.toString()),
     counters.map((c) => c.reserved.toString()),
+    input.exchange?.title ?? null,
+    input.exchange?.metadata ? JSON.stringify(input.exchange.metadata) : null,
+    Boolean(input.exchange),
+    input.exchange?.userMessageId ?? null,
+    input.exchange?.userContent ?? null,
+    input.exchange?.assistantMessageId ?? null,
+    input.exchange?.assistantContent ?? null,
   );
   const id = rows[0]?.id;
   return id ? { usageEventId: id, duplicate: false } : { usageEventId: null, duplicate: true };

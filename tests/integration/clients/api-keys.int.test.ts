@@ -73,6 +73,14 @@ describeEachDatabase("tenant API keys", (testDb) => {
     await expectAppError(authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: null }), "FORBIDDEN");
   });
 
+  it("a secret key used from a browser page of a foreign origin is refused too", async () => {
+    const created = await createApiKey(testDb().db, { clientId: client.id, kind: "secret", name: "leaked" });
+    await expectAppError(
+      authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: "https://evil.example.com" }),
+      "FORBIDDEN",
+    );
+  });
+
   it("a suspended client's key is refused with CLIENT_SUSPENDED (403)", async () => {
     const suspended = await createTestClient(testDb().db, { status: "suspended" });
     const created = await createApiKey(testDb().db, { clientId: suspended.id, kind: "secret", name: "s" });

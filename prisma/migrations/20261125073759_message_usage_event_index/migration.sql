@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Message_usageEventId_idx" ON "Message"("usageEventId");
