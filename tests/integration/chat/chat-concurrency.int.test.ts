@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type TDatabase } from "@/server/db/client";
+import { startLlmServers, type TLlmServers } from "../../support/llm-servers";
+import { createChatClient } from "../../support/chat-fixtures";
+import { createPostgresDatabase } from "../../support/test-database";
+
+// A hard limit holds across app instances: the counters live in PostgreSQL, and the
+// reservation locks them, so no instance can admit a request the others already used.
+describe("plan limits under concurrency [postgres, two app processes]", () => {
+  let servers: TLlmServers;
+  let database: TDatabase;
+  let dropDatabase: () => Promise<void>;
+  let url: string;
+  const processes: ChildProcess[] = [];
+  const ports: number[] = [];
+
+  function startApp(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("npx", ["tsx", "tests/support/chat-server.ts", "0"], {
+        env: {
+          ...process.env,
+          DATABASE_URL: url,
+          OLLAMA_BASE_URL: servers.ollama.url,
+          ANTHROPIC_BASE_URL: servers.anthropic.url,
+          OPENAI_BASE_URL: servers.openai.url,
+          LLM_API_KEY: servers.apiKey,
+          POOL_SIZE: "20",
+        },
+        stdio: ["ignore", "pipe", "inherit"],
+        detached: true,
+      });
+      processes.push(child);
+      child.stdout!.on("data", (data: Buffer) => {
+        const match = /listening (\d+)/.exec(data.toString());
+        if (match) resolve(Number(match[1]));
+      });
+      child.on("exit", (code) => reject(new Error(`chat server exited with ${code}`)));
+    });
+  }
+
+  beforeAll(async () => {
+    servers = await startLlmServers();
+    const created = await createPostgresDatabase();
+    url = created.url;
+    dropDatabase = created.drop;
+    database = await openDatabase({ kind: "postgres", url, migrate: true });
+    ports.push(...(await Promise.all([startApp(), startApp()])));
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const child of processes) {
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+    }
+    await database?.close();
+    await dropDatabase?.();
+    await servers?.close();
+  });
+
+  it("300 concurrent requests against a 100-message limit: exactly 100 answered, 200 refused, counters and events agree", async () => {
+    const chat = await createChatClient(database.db, { limits: { messagesPerMonth: 100 } });
+    const responses = await Promise.all(
+      Array.from({ length: 300 }, async (_, index) => {
+        const response = await fetch(`http://127.0.0.1:${ports[index % 2]}/api/chat`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${chat.secretKey}` },
+          body: JSON.stringify({ message: `question ${index}` }),
+        });
+        await response.arrayBuffer();
+        return response.status;
+      }),
+    );
+    expect(responses.filter((s) => s === 200)).toHaveLength(100);
+    expect(responses.filter((s) => s === 429)).toHaveLength(200);
+    const counter = await database.db.usageCounter.findMany({ where: { clientId: chat.clientId, metric: "messages" } });
+    expect(counter.map((c) => c.value.toString())).toEqual(["100"]);
+    expect(await database.db.usageEvent.count({ where: { clientId: chat.clientId } })).toBe(100);
+    expect(servers.anthropic.stats.requests).toBe(100);
+  });
+});
