@@ -1,5 +1,6 @@
 // Demo data for the dashboard and for tests: plans, model prices, ~25 clients with a
-// year of usage, recent conversations, usage counters and two admin users.
+// year of usage, recent conversations, usage counters, two admin users and the
+// publishable key the widget demo page (/demo) embeds.
 //
 // Deterministic: every random choice comes from a PRNG seeded by (client, day), and
 // every row has a key derived from the same names (slug, day, index), so re-running
@@ -16,6 +17,7 @@ import Decimal from "decimal.js";
 import { planLimits } from "@/config/planLimits";
 import { env } from "@/env";
 import { Prisma } from "@/generated/prisma/client";
+import { hashApiKey } from "@/server/clients/api-keys";
 import type { TDb } from "@/server/db/client";
 import {
   checkLimit,
@@ -34,6 +36,18 @@ export const DEMO_ADMIN_USERS = [
   { email: "admin@meterline.local", name: "Ada Admin", role: "admin", password: "meterline-admin" },
   { email: "viewer@meterline.local", name: "Victor Viewer", role: "viewer", password: "meterline-viewer" },
 ] as const;
+
+/**
+ * The publishable key the widget demo page (/demo) embeds. Fixed and documented on
+ * purpose: a publishable key sits in a public web page anyway and only works from its
+ * client's allowed origins, which for the demo client are local addresses. Never seed
+ * it into a production database.
+ */
+export const DEMO_WIDGET_KEY = "pk_demo_meterline_widget_0000000000000000";
+/** The tenant the demo page plays: the first free-plan client, which every seed run picks. */
+export const DEMO_WIDGET_CLIENT_SLUG = "pixel-pantry";
+/** Where the demo page is served from: `npm start` (3000) and the e2e server (3210). */
+export const DEMO_WIDGET_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000", "http://localhost:3210"] as const;
 
 const MODEL_PRICES_EFFECTIVE_FROM = new Date("2025-01-01T00:00:00.000Z");
 
@@ -674,6 +688,8 @@ export type TSeedSummary = {
   /** Rows in the database afterwards. */
   totals: TCounts;
   timingsMs: Record<"plans" | "clients" | "usageEvents" | "conversations" | "usageCounters" | "adminUsers" | "total", number>;
+  /** The client whose publishable key is DEMO_WIDGET_KEY; null when this run did not seed it. */
+  demoWidgetClient: { slug: string; name: string } | null;
 };
 
 /** Business hours on the day `ageDays` before the anchor; the minute varies by client. */
@@ -778,6 +794,8 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
     });
     clients.push({ ...demo, id: row.id, createdAt });
   }
+  const demoWidgetClient = clients.find((c) => c.slug === DEMO_WIDGET_CLIENT_SLUG) ?? null;
+  if (demoWidgetClient) await ensureDemoWidgetKey(db, demoWidgetClient.id);
   const clientTime = lap();
 
   // Usage events, generated client by client and written in batches.
@@ -871,7 +889,29 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
       adminUsers: adminTime,
       total: Math.round(performance.now() - started),
     },
+    demoWidgetClient: demoWidgetClient && { slug: demoWidgetClient.slug, name: demoWidgetClient.name },
   };
+}
+
+/**
+ * Gives the demo client the DEMO_WIDGET_KEY publishable key and the demo page's origins.
+ * Also on an already-seeded database: missing origins are added (the client's own are
+ * kept), and the key is matched by its hash, so a re-run adds nothing twice and a key an
+ * admin revoked stays revoked.
+ */
+async function ensureDemoWidgetKey(db: TDb, clientId: string): Promise<void> {
+  const { allowedOrigins } = await db.client.findUniqueOrThrow({ where: { id: clientId }, select: { allowedOrigins: true } });
+  const missing = DEMO_WIDGET_ORIGINS.filter((origin) => !allowedOrigins.includes(origin));
+  if (missing.length > 0) {
+    await db.client.update({ where: { id: clientId }, data: { allowedOrigins: { push: missing } }, select: { id: true } });
+  }
+  const keyHash = hashApiKey(DEMO_WIDGET_KEY);
+  await db.apiKey.upsert({
+    where: { keyHash },
+    update: {},
+    create: { clientId, kind: "publishable", name: "Widget demo (/demo)", prefix: DEMO_WIDGET_KEY.slice(0, 10), keyHash },
+    select: { id: true },
+  });
 }
 
 /**
@@ -961,4 +1001,8 @@ export function printLoginHelp(summary: TSeedSummary, log: (line: string) => voi
   log(`Log in at ${new URL("/login", env().NEXTAUTH_URL).toString()} as:`);
   for (const user of DEMO_ADMIN_USERS) log(`  ${user.role.padEnd(6)} ${user.email} / ${user.password}`);
   log("(Admin users that already existed keep their password.)");
+  if (summary.demoWidgetClient) {
+    log(`Chat widget demo: ${new URL("/demo", env().NEXTAUTH_URL).toString()}`);
+    log(`  ${summary.demoWidgetClient.name}'s publishable key ${DEMO_WIDGET_KEY}, allowed from ${DEMO_WIDGET_ORIGINS.join(", ")}`);
+  }
 }

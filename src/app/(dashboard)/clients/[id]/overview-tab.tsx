@@ -4,6 +4,7 @@ import type { TClientDetail } from "@/server/clients/get-client";
 import { formatCount, formatDate, formatDateTime, formatMoney, formatPeriod } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { ClientStatusBadge } from "@/components/status-badges";
+import { IssueApiKeyButton, RevokeApiKeyButton } from "./api-key-actions";
 
 function Detail({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -14,7 +15,7 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export function OverviewTab({ client }: { client: TClientDetail }) {
+export function OverviewTab({ client, canEdit }: { client: TClientDetail; canEdit: boolean }) {
   return (
     <div className="space-y-6" data-testid="client-overview">
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
@@ -62,7 +63,10 @@ export function OverviewTab({ client }: { client: TClientDetail }) {
       </Card>
 
       <Card>
-        <Title>API keys</Title>
+        <div className="flex items-center justify-between">
+          <Title>API keys</Title>
+          {canEdit ? <IssueApiKeyButton clientId={client.id} /> : null}
+        </div>
         {client.apiKeys.length === 0 ? (
           <div className="mt-4">
             <EmptyState title="No API keys">The client cannot call the chat API until a key is issued.</EmptyState>
@@ -77,6 +81,7 @@ export function OverviewTab({ client }: { client: TClientDetail }) {
                 <TableHeaderCell>Created</TableHeaderCell>
                 <TableHeaderCell>Last used</TableHeaderCell>
                 <TableHeaderCell>Revoked</TableHeaderCell>
+                {canEdit ? <TableHeaderCell><span className="sr-only">Actions</span></TableHeaderCell> : null}
               </TableRow>
             </TableHead>
             <TableBody>
@@ -100,6 +105,11 @@ export function OverviewTab({ client }: { client: TClientDetail }) {
                       <span className="text-gray-400">—</span>
                     )}
                   </TableCell>
+                  {canEdit ? (
+                    <TableCell className="text-right">
+                      {key.revokedAt ? null : <RevokeApiKeyButton clientId={client.id} apiKeyId={key.id} prefix={key.prefix} />}
+                    </TableCell>
+                  ) : null}
                 </TableRow>
               ))}
             </TableBody>

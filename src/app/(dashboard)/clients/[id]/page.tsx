@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { api } from "@/trpc/server";
+import { getSession } from "@/server/auth/auth-options";
 import { ZGetClientInput } from "@/server/clients/get-client";
 import { ClientStatusBadge, PlanBadge } from "@/components/status-badges";
 import { TabLinks } from "@/components/tab-links";
@@ -42,8 +43,9 @@ export async function generateMetadata({ params }: TPageProps) {
 
 export default async function ClientPage({ params, searchParams }: TPageProps) {
   const [{ id }, query] = await Promise.all([params, searchParams]);
-  const client = await loadClient(id);
+  const [client, session] = await Promise.all([loadClient(id), getSession()]);
   if (!client) notFound();
+  const canEdit = session?.user.role === "admin";
   const tab: TTab = readChoice(query, "tab", TABS.map((t) => t.key)) ?? "overview";
 
   return (
@@ -68,7 +70,7 @@ export default async function ClientPage({ params, searchParams }: TPageProps) {
         }))}
       />
 
-      {tab === "overview" ? <OverviewTab client={client} /> : null}
+      {tab === "overview" ? <OverviewTab client={client} canEdit={canEdit} /> : null}
       {tab === "usage" ? <UsageTab client={client} /> : null}
       {tab === "invoices" ? <InvoicesTab client={client} /> : null}
       {tab === "plan" ? <PlanTab client={client} /> : null}

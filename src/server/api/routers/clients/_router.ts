@@ -2,6 +2,13 @@ import { adminProcedure, createTRPCRouter, viewerProcedure } from "@/server/api/
 import { ZListClientsInput, ZListClientsOutput, listClients } from "@/server/clients/list-clients";
 import { ZClientDetail, ZGetClientInput, getClientOrThrow } from "@/server/clients/get-client";
 import { ZSetClientStatusInput, setClientStatus } from "@/server/clients/set-client-status";
+import {
+  ZIssueApiKeyInput,
+  ZIssuedApiKey,
+  ZRevokeApiKeyInput,
+  issueApiKey,
+  revokeClientApiKey,
+} from "@/server/clients/manage-api-keys";
 import { z } from "zod";
 
 export const clientsRouter = createTRPCRouter({
@@ -19,4 +26,15 @@ export const clientsRouter = createTRPCRouter({
     .input(ZSetClientStatusInput)
     .output(z.object({ id: z.string(), status: z.enum(["active", "suspended", "cancelled"]) }))
     .mutation(({ ctx, input }) => setClientStatus(ctx.db, input, ctx.session.user)),
+
+  /** The plaintext key is in this response only; it is stored as a sha256. */
+  issueApiKey: adminProcedure
+    .input(ZIssueApiKeyInput)
+    .output(ZIssuedApiKey)
+    .mutation(({ ctx, input }) => issueApiKey(ctx.db, input, ctx.session.user)),
+
+  revokeApiKey: adminProcedure
+    .input(ZRevokeApiKeyInput)
+    .output(z.object({ id: z.string(), revoked: z.literal(true) }))
+    .mutation(({ ctx, input }) => revokeClientApiKey(ctx.db, input, ctx.session.user)),
 });
