@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { planLimits } from "../../config/planLimits";
 import {
   checkLimit,
@@ -8,6 +9,7 @@ import {
   ZPlanPricing,
   ZProviderChain,
   ZToolCalls,
+  withPathsInMessages,
   type TPlanDefinitionInput,
   type TPlanLimits,
 } from "./plan-config";
@@ -69,6 +71,11 @@ describe("ZPlanDefinition accepts valid plans", () => {
     expect(plan.pricing.prorationMode).toBe("daily");
     expect(plan.pricing.metrics.messages).toEqual({ unitPrice: "0.002", includedUnits: 500, unit: 1 });
     expect(plan.pricing.metrics.tokens?.includedUnits).toBe(0);
+  });
+
+  it("accepts trailing zeros in a base cost and prices in yen", () => {
+    expect(issuesOf(planWith({ pricing: { ...basePlan.pricing, currency: "JPY", baseCost: "3000.00" } }))).toEqual([]);
+    expect(issuesOf(planWith({ pricing: { ...basePlan.pricing, currency: "USD", baseCost: "29.50" } }))).toEqual([]);
   });
 
   it("allows metrics and flags beyond the known ones", () => {
@@ -139,6 +146,30 @@ describe("ZPlanDefinition refuses bad plans and names the field", () => {
       message: /ISO 4217/,
     },
     {
+      name: "a currency ISO 4217 does not know",
+      input: planWith({ pricing: { ...basePlan.pricing, currency: "XYZ" } }),
+      path: "pricing.currency",
+      message: /XYZ is not an ISO 4217 currency code/,
+    },
+    {
+      name: "a currency with 3 decimals, which NUMERIC(14,2) amounts cannot hold",
+      input: planWith({ pricing: { ...basePlan.pricing, currency: "KWD" } }),
+      path: "pricing.currency",
+      message: /KWD amounts have 3 decimals/,
+    },
+    {
+      name: "a base cost finer than a cent",
+      input: planWith({ pricing: { ...basePlan.pricing, currency: "USD", baseCost: "29.999" } }),
+      path: "pricing.baseCost",
+      message: /at most 2 decimals, the minor unit of USD/,
+    },
+    {
+      name: "a base cost in yen with decimals",
+      input: planWith({ pricing: { ...basePlan.pricing, currency: "JPY", baseCost: "3000.5" } }),
+      path: "pricing.baseCost",
+      message: /whole number of JPY/,
+    },
+    {
       name: "fractional included units",
       input: planWith({ pricing: { ...basePlan.pricing, metrics: { messages: { unitPrice: "0.01", includedUnits: 1.5 } } } }),
       path: "pricing.metrics.messages.includedUnits",
@@ -169,6 +200,19 @@ describe("ZPlanDefinition refuses bad plans and names the field", () => {
     const issue = issues.find((i) => i.path === path);
     expect(issue, `issues were ${JSON.stringify(issues)}`).toBeDefined();
     expect(issue!.message).toMatch(message);
+  });
+
+  it("withPathsInMessages names the field in each message and keeps the issue's path", () => {
+    const input = z.object({ key: z.string(), plan: withPathsInMessages(ZPlanDefinition) });
+    const result = input.safeParse({ key: "team", plan: planWith({ limits: { messagesPerMonth: -1 } }) });
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(result.error.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+        ["plan.limits.messagesPerMonth", "limits.messagesPerMonth: must be 0 or more (null means unlimited)"],
+      ]);
+      expect(z.flattenError(result.error).fieldErrors).toEqual({ plan: ["limits.messagesPerMonth: must be 0 or more (null means unlimited)"] });
+    }
+    expect(input.parse({ key: "team", plan: basePlan }).plan.alertThresholds).toEqual([80, 100]);
   });
 
   it("describes issues as 'path: message' lines", () => {

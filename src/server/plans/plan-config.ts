@@ -5,6 +5,7 @@
 // hold 0.1 exactly, and prices are multiplied by millions of units. Callers turn
 // the strings into Prisma.Decimal / decimal.js values.
 import { z } from "zod";
+import { MAX_STORED_DECIMALS, isIsoCurrency, minorUnitDigits } from "./currency";
 
 // ---------------------------------------------------------------------------
 // Names
@@ -74,7 +75,25 @@ export const ZDecimalString = z
     'must be a non-negative decimal string with at most 10 decimals, such as "0.002" (no sign, exponent or comma)',
   );
 
-export const ZCurrency = z.string().regex(/^[A-Z]{3}$/, "must be a 3-letter uppercase ISO 4217 code, e.g. USD");
+/** An ISO 4217 code whose amounts fit the stored NUMERIC(14,2) columns (so not KWD, BHD...). */
+export const ZCurrency = z.string({ error: "must be a 3-letter uppercase ISO 4217 code, e.g. USD" }).superRefine((code, ctx) => {
+  if (!/^[A-Z]{3}$/.test(code)) {
+    ctx.addIssue({ code: "custom", message: "must be a 3-letter uppercase ISO 4217 code, e.g. USD" });
+  } else if (!isIsoCurrency(code)) {
+    ctx.addIssue({ code: "custom", message: `${code} is not an ISO 4217 currency code (e.g. USD, EUR, GBP, JPY)` });
+  } else if (minorUnitDigits(code) > MAX_STORED_DECIMALS) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${code} amounts have ${minorUnitDigits(code)} decimals; invoices keep at most ${MAX_STORED_DECIMALS}, so plans cannot be priced in ${code}`,
+    });
+  }
+});
+
+/** Decimals a decimal string really uses: "29.50" -> 1, "29.00" -> 0. */
+function significantDecimals(value: string): number {
+  const fraction = value.split(".")[1] ?? "";
+  return fraction.replace(/0+$/, "").length;
+}
 
 // ---------------------------------------------------------------------------
 // Limits and features
@@ -168,17 +187,40 @@ export const ZMetricPrice = z.object({
   tiers: ZPriceTiers.optional(),
 });
 
-export const ZPlanPricing = z.object({
-  /** Flat price per billing period, in `currency`. */
-  baseCost: ZDecimalString,
-  currency: ZCurrency,
-  /** Multiplies every usage line (e.g. "1.2" for a 20% margin on a plan). */
-  usageMultiplier: ZDecimalString.default("1"),
-  /** How a mid-period plan change is prorated. */
-  prorationMode: z.enum(["none", "daily", "exact"]).default("daily"),
-  /** Keyed by UsageCounter metric (messages, tokens, toolCalls, ...). */
-  metrics: metricRecord(ZMetricPrice).default({}),
-});
+export const PRORATION_MODES = ["none", "daily", "exact"] as const;
+export const ZProrationMode = z.enum(PRORATION_MODES);
+export type TProrationMode = z.infer<typeof ZProrationMode>;
+
+export const ZPlanPricing = z
+  .object({
+    /** Flat price per billing period, in `currency`, in whole minor units (cents): it is invoiced as is. */
+    baseCost: ZDecimalString,
+    currency: ZCurrency,
+    /** Multiplies every usage line (e.g. "1.2" for a 20% margin on a plan). */
+    usageMultiplier: ZDecimalString.default("1"),
+    /**
+     * How a mid-period plan change away from this plan is prorated (the plan a
+     * client leaves decides; see src/server/plans/proration.ts).
+     */
+    prorationMode: ZProrationMode.default("daily"),
+    /** Keyed by UsageCounter metric (messages, tokens, toolCalls, ...). */
+    metrics: metricRecord(ZMetricPrice).default({}),
+  })
+  .superRefine((pricing, ctx) => {
+    // Checked only once both fields are valid on their own (their issues are reported already).
+    if (!ZDecimalString.safeParse(pricing.baseCost).success || !ZCurrency.safeParse(pricing.currency).success) return;
+    const digits = minorUnitDigits(pricing.currency);
+    if (significantDecimals(pricing.baseCost) > digits) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["baseCost"],
+        message:
+          digits === 0
+            ? `must be a whole number of ${pricing.currency} (it has no minor unit)`
+            : `must have at most ${digits} decimals, the minor unit of ${pricing.currency}`,
+      });
+    }
+  });
 
 // ---------------------------------------------------------------------------
 // Client and usage JSON columns
@@ -204,11 +246,13 @@ export const ZToolCalls = z.record(
 
 export const DEFAULT_UPGRADE_MESSAGE = "Please upgrade your plan or contact support";
 
+export const ZPlanKey = z.string().regex(/^[a-z][a-z0-9-]*$/, "must be lowercase letters, digits and dashes, e.g. starter");
+
 export const ZPlanDefinition = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be lowercase letters, digits and dashes, e.g. starter"),
+  key: ZPlanKey,
   name: z.string().trim().min(1, "name is required"),
   description: z.string().optional(),
-  sortOrder: z.number().int().default(0),
+  sortOrder: z.number({ error: "must be a whole number" }).int("must be a whole number").default(0),
   limits: ZPlanLimits,
   features: ZPlanFeatures,
   pricing: ZPlanPricing,
@@ -219,7 +263,7 @@ export const ZPlanDefinition = z.object({
     .refine((values) => values.every((value, i) => i === 0 || value > values[i - 1]!), {
       message: "must ascend without duplicates, e.g. [80, 100]",
     }),
-  upgradeMessage: z.string().min(1).default(DEFAULT_UPGRADE_MESSAGE),
+  upgradeMessage: z.string().min(1, "must not be empty").default(DEFAULT_UPGRADE_MESSAGE),
   upgradeUrl: z.url("must be a URL").optional(),
 });
 
@@ -258,4 +302,24 @@ export function checkLimit(limits: TPlanLimits, metric: string, usage: number): 
 /** One "path: message" line per issue, e.g. "limits.messagesPerMonth: must be 0 or more". */
 export function describePlanIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.map(String).join(".") || "(plan)"}: ${issue.message}`);
+}
+
+/**
+ * `schema`, with each issue's message prefixed by its path inside it:
+ * "limits.messagesPerMonth: must be 0 or more". tRPC flattens input errors to the
+ * top-level field (error.data.zodError.fieldErrors.plan), which would otherwise
+ * lose which limit or tier was wrong. Issue paths stay as they are.
+ */
+export function withPathsInMessages<T extends z.ZodType>(schema: T): z.ZodType<z.output<T>, z.input<T>> {
+  const prefixed = z.unknown().transform((value, ctx) => {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      const path = issue.path.map(String).join(".");
+      ctx.addIssue({ code: "custom", path: issue.path, message: path ? `${path}: ${issue.message}` : issue.message, input: value });
+    }
+    return z.NEVER;
+  });
+  // The transform parses exactly like `schema`; the cast restores its input type for tRPC's callers.
+  return prefixed as unknown as z.ZodType<z.output<T>, z.input<T>>;
 }

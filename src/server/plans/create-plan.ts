@@ -1,0 +1,110 @@
+// A new plan, from scratch or from a copy of another: version 1, its snapshot and an
+// audit entry, in one transaction.
+import { z } from "zod";
+import type { TSessionUser } from "@/server/auth/session";
+import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
+import { AppError } from "@/server/errors/app-error";
+import { Prisma } from "@/generated/prisma/client";
+import { PLAN_DETAIL_SELECT, ZExistingPlanKey, getPlanOrThrow, planSnapshot, toPlanDetail, type TPlanDetail } from "./get-plan";
+import {
+  ZPlanDefinition,
+  ZPlanFeatures,
+  ZPlanLimits,
+  ZPlanPricing,
+  withPathsInMessages,
+  type TPlanDefinition,
+} from "./plan-config";
+
+/** Fields a copy may leave out: they are then taken whole from the plan copied. */
+const COPYABLE_FIELDS = ["limits", "features", "pricing"] as const;
+
+/**
+ * A plan definition. With `copyFrom`, limits, features and pricing may be left out
+ * and are copied from that plan; every other field means what it means in a
+ * definition (left out: its default, or none), so a form that sends everything gets
+ * exactly what it sent.
+ */
+export const ZCreatePlanInput = z
+  .object({
+    copyFrom: ZExistingPlanKey.optional(),
+    plan: withPathsInMessages(
+      ZPlanDefinition.extend({ limits: ZPlanLimits.optional(), features: ZPlanFeatures.optional(), pricing: ZPlanPricing.optional() }),
+    ),
+  })
+  .superRefine((input, ctx) => {
+    if (input.copyFrom !== undefined) return;
+    for (const field of COPYABLE_FIELDS) {
+      if (input.plan[field] === undefined) {
+        ctx.addIssue({ code: "custom", path: ["plan", field], message: `${field}: is required (or give copyFrom to copy it from another plan)` });
+      }
+    }
+  });
+export type TCreatePlanInput = z.infer<typeof ZCreatePlanInput>;
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+function duplicateKey(key: string): AppError {
+  return new AppError("CONFLICT", `A plan with the key "${key}" already exists; choose another key.`, { key });
+}
+
+async function definitionOf(db: TDbClient, input: TCreatePlanInput): Promise<TPlanDefinition> {
+  const source = input.copyFrom === undefined ? null : await getPlanOrThrow(db, input.copyFrom).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === "NOT_FOUND") {
+      throw new AppError("NOT_FOUND", `No plan with the key "${input.copyFrom}" to copy from.`, { copyFrom: input.copyFrom });
+    }
+    throw error;
+  });
+  const limits = input.plan.limits ?? source?.limits;
+  const features = input.plan.features ?? source?.features;
+  const pricing = input.plan.pricing ?? source?.pricing;
+  if (!limits || !features || !pricing) {
+    throw new AppError("BAD_REQUEST", "A new plan needs limits, features and pricing, or a plan to copy them from (copyFrom).");
+  }
+  return { ...input.plan, limits, features, pricing };
+}
+
+export async function createPlan(db: TDb, input: TCreatePlanInput, actor: TSessionUser): Promise<TPlanDetail> {
+  try {
+    return await inTransaction(db, async (tx) => {
+      const definition = await definitionOf(tx, input);
+      if (await tx.planConfig.findUnique({ where: { key: definition.key }, select: { key: true } })) throw duplicateKey(definition.key);
+      const row = await tx.planConfig.create({
+        data: {
+          key: definition.key,
+          name: definition.name,
+          description: definition.description ?? null,
+          sortOrder: definition.sortOrder,
+          limits: definition.limits,
+          features: definition.features,
+          pricing: definition.pricing,
+          alertThresholds: definition.alertThresholds,
+          upgradeMessage: definition.upgradeMessage,
+          upgradeUrl: definition.upgradeUrl ?? null,
+          version: 1,
+          active: true,
+        },
+        select: PLAN_DETAIL_SELECT,
+      });
+      const snapshot = planSnapshot({ ...definition, version: 1, active: true });
+      await tx.planConfigVersion.create({ data: { planKey: row.key, version: 1, snapshot, createdBy: actor.email } });
+      await tx.auditLog.create({
+        data: {
+          actorId: actor.id,
+          actorEmail: actor.email,
+          action: "plan.create",
+          entityType: "PlanConfig",
+          entityId: row.key,
+          before: Prisma.DbNull,
+          after: { ...snapshot, ...(input.copyFrom ? { copiedFrom: input.copyFrom } : {}) },
+        },
+      });
+      return toPlanDetail(row);
+    });
+  } catch (error) {
+    // Two admins creating the same key at once: the unique index decides.
+    if (isUniqueViolation(error)) throw duplicateKey(input.plan.key);
+    throw error;
+  }
+}
