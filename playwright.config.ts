@@ -43,6 +43,14 @@ export default defineConfig({
       PGLITE_DATA_DIR: ".data/e2e/pglite",
       NEXTAUTH_URL: `http://localhost:${port}`,
       DATABASE_URL: "",
+      // The fake LLM providers that tests/e2e/widget.spec.ts starts (tests/support/llm-servers.ts),
+      // on fixed ports and with this key, so the app's chat API answers through them.
+      OLLAMA_BASE_URL: "http://127.0.0.1:3311",
+      ANTHROPIC_BASE_URL: "http://127.0.0.1:3312",
+      ANTHROPIC_API_KEY: "e2e-fake-llm-key",
+      OPENAI_BASE_URL: "http://127.0.0.1:3313",
+      OPENAI_API_KEY: "e2e-fake-llm-key",
+      NEXT_TELEMETRY_DISABLED: "1",
     },
   },
 });

@@ -119,7 +119,7 @@ CREATE TABLE "UsageEvent" (
 -- CreateTable
 CREATE TABLE "UsageCounter" (
     "clientId" UUID NOT NULL,
-    "period" VARCHAR(16) NOT NULL,
+    "period" VARCHAR(32) NOT NULL,
     "metric" TEXT NOT NULL,
     "value" DECIMAL(24,10) NOT NULL DEFAULT 0,
     "updatedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

@@ -4,7 +4,9 @@
 -- For each (period, metric) it ensures a counter row, locks all rows in a fixed order
 -- (so reservations of several metrics never deadlock), and then either adds every
 -- amount or none. A metric is over its limit when value + amount > limit, or, for an
--- amount of 0 (a metric only known after the call, e.g. tool calls), when value >= limit.
+-- amount of 0 (a metric only known after the call, e.g. tool calls), when its usage has
+-- reached the limit: value >= limit and value > 0 (a limit of 0 on tool calls means "no
+-- tools", not "no chat").
 -- Each statement of a plpgsql function sees the latest committed data (READ COMMITTED),
 -- and the row locks are held until the caller's transaction ends.
 CREATE OR REPLACE FUNCTION meterline_reserve_usage(
@@ -30,7 +32,7 @@ BEGIN
   ORDER BY c."period", c."metric"
   FOR UPDATE;
 
-  SELECT coalesce(bool_or(c."value" + w.amount > w.lim OR (w.amount = 0 AND c."value" >= w.lim)), false)
+  SELECT coalesce(bool_or(c."value" + w.amount > w.lim OR (w.amount = 0 AND c."value" >= w.lim AND c."value" > 0)), false)
   INTO v_blocked
   FROM "UsageCounter" c
   JOIN unnest(p_periods, p_metrics, p_amounts, p_limits) AS w(period, metric, amount, lim)

@@ -68,7 +68,8 @@ function reservedAmount(counter: TChatCounter, estimate: TReservationEstimate): 
     case "costUsd":
       return estimate.estimatedCostUsd;
     case "toolCalls":
-      // Known only after the call: reserve nothing, but refuse once the limit is reached.
+      // Known only after the call: reserve nothing, but refuse once usage has reached the
+      // limit. A limit of 0 (a plan without tools) never blocks a chat by itself.
       return new Decimal(0);
   }
 }

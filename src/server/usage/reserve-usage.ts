@@ -41,7 +41,7 @@ export async function reserveUsage(db: TDbClient, clientId: string, reservations
     const current = new Decimal(row.current_value);
     const amount = new Decimal(row.amount);
     const limit = new Decimal(row.limit_value);
-    return current.plus(amount).gt(limit) || (amount.isZero() && current.gte(limit));
+    return current.plus(amount).gt(limit) || (amount.isZero() && current.gte(limit) && current.gt(0));
   });
   const reservation = reservations.find((r) => r.counter === blocked?.metric && r.period === blocked?.period) ?? reservations[0]!;
   const exceeded: TLimitExceeded = {

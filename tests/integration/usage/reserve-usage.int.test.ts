@@ -73,3 +73,35 @@ describeEachDatabase("usage reservation", (testDb) => {
     await reserveUsage(db, client.id, reservations);
   });
 });
+
+describeEachDatabase("usage reservation with the seeded plans' shapes", (testDb) => {
+  it("a requests-per-minute limit admits that many requests in a minute, then refuses until the next", async () => {
+    const { db } = testDb();
+    const limits = { requestsPerMinute: 3, messagesPerMonth: 100 };
+    const plan = await createTestPlan(db, { limits });
+    const client = await createTestClient(db, { planKey: plan.key });
+    const minute = new Date("2026-11-25T10:00:10Z");
+    for (let i = 0; i < 3; i++) await reserveUsage(db, client.id, buildReservations(limits, estimate, minute));
+    await expect(reserveUsage(db, client.id, buildReservations(limits, estimate, minute))).rejects.toMatchObject({
+      data: { limitKey: "requestsPerMinute", limit: "3", current: "3" },
+    });
+    const nextMinute = new Date("2026-11-25T10:01:00Z");
+    await reserveUsage(db, client.id, buildReservations(limits, estimate, nextMinute));
+    // The old minute's row is gone; the month's messages kept counting.
+    const rows = await db.usageCounter.findMany({ where: { clientId: client.id }, orderBy: { period: "asc" } });
+    expect(rows.map((r) => [r.period, r.metric, r.value.toString()])).toEqual([
+      ["2026-11", "messages", "4"],
+      ["m2026-11-25T10:01", "requests", "1"],
+    ]);
+  });
+
+  it("a tool-call limit of 0 (a plan without tools) does not block chats", async () => {
+    const { db } = testDb();
+    const limits = { toolCallsPerMonth: 0, messagesPerMonth: 10 };
+    const plan = await createTestPlan(db, { limits });
+    const client = await createTestClient(db, { planKey: plan.key });
+    await reserveUsage(db, client.id, buildReservations(limits, estimate, NOW));
+    await reserveUsage(db, client.id, buildReservations(limits, estimate, NOW));
+    expect(await counter(db, client.id, "messages")).toBe("2");
+  });
+});
