@@ -79,7 +79,8 @@ export type TDemoClient = {
   ageDays: number;
   /** Volume relative to the plan's typical client. */
   scale: number;
-  currency?: "USD" | "EUR";
+  /** Invoicing currency; must be the plan's pricing currency (all seeded plans are USD). */
+  currency?: "USD";
   override?: TModelRef;
   fallbackChain?: TProviderChain;
   /** Suspended this many days before the anchor; no usage after that. */
@@ -111,7 +112,6 @@ const DEMO_CLIENTS: readonly TDemoClient[] = [
     industry: "retail",
     ageDays: 220,
     scale: 1.2,
-    currency: "EUR",
     override: { provider: "anthropic", model: "claude-haiku-4-5" },
     fallbackChain: [{ provider: "openai", model: "gpt-4o-mini" }],
   },
@@ -149,7 +149,6 @@ const DEMO_CLIENTS: readonly TDemoClient[] = [
     industry: "local",
     ageDays: 260,
     scale: 0.9,
-    currency: "EUR",
     override: { provider: "openai", model: "gpt-4o" },
     fallbackChain: [{ provider: "anthropic", model: "claude-sonnet-4-5" }],
   },
