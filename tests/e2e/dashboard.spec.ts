@@ -81,3 +81,40 @@ test("an unknown client id shows a not-found page", async ({ page }) => {
   await page.goto("/clients/not-a-uuid");
   await expect(page.getByRole("heading", { name: "Client not found" })).toBeVisible();
 });
+
+test("an admin issues an API key that is shown once; a viewer sees no key controls", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByTestId("session-role")).toHaveText("admin");
+  await page.goto("/clients?search=harbor");
+  await page.getByTestId("client-row").first().getByRole("link").first().click();
+  const keyRows = page.getByTestId("api-key-row");
+  const before = await keyRows.count();
+
+  await page.getByRole("button", { name: "New API key" }).click();
+  await page.getByRole("dialog").getByLabel("Name").fill("Staging widget");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const issued = page.getByTestId("issued-key");
+  await expect(issued).toHaveText(/^pk_[A-Za-z0-9_-]{32,}$/);
+  const key = (await issued.innerText()).trim();
+  await shot(page, "api-key-issued");
+  await page.getByRole("button", { name: "Done" }).click();
+  await expect(keyRows).toHaveCount(before + 1);
+  // Only the prefix is ever shown again.
+  await expect(page.getByText(key)).toHaveCount(0);
+  await expect(page.getByText(`${key.slice(0, 10)}…`)).toBeVisible();
+
+  page.once("dialog", (dialog) => void dialog.accept());
+  await keyRows.filter({ hasText: "Staging widget" }).getByRole("button", { name: "Revoke" }).click();
+  await expect(keyRows.filter({ hasText: "Staging widget" }).getByText(/Revoked/)).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await signIn(page, "viewer@meterline.local", "meterline-viewer");
+  await expect(page.getByTestId("session-role")).toHaveText("viewer");
+  await page.goto("/clients?search=harbor");
+  await page.getByTestId("client-row").first().getByRole("link").first().click();
+  await expect(keyRows.first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "New API key" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Revoke" })).toHaveCount(0);
+  await shot(page, "client-overview-viewer");
+});

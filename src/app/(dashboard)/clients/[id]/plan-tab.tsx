@@ -1,10 +1,17 @@
+import type { ReactNode } from "react";
 import Link from "next/link";
 import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text, Title } from "@tremor/react";
 import type { TClientDetail } from "@/server/clients/get-client";
+import { getSession } from "@/server/auth/auth-options";
+import { api } from "@/trpc/server";
 import { formatCount, formatDateTime, formatMetricName, formatMoney, formatPeriod } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { LimitProgress } from "@/components/limit-progress";
 import { limitCounterMetric, orderLimitMetrics } from "@/components/plan-limits";
+import { ChangePlanButton } from "./change-plan-dialog";
+
+/** At this share of a limit, a limit card offers the next plan up (the same point the bar turns amber). */
+const UPGRADE_AT_PERCENT = 80;
 
 type TLimitRow = {
   metric: string;
@@ -27,7 +34,7 @@ function limitRows(client: TClientDetail): TLimitRow[] {
   });
 }
 
-function LimitCard({ row }: { row: TLimitRow }) {
+function LimitCard({ row, upgrade }: { row: TLimitRow; upgrade?: (metric: string) => ReactNode }) {
   const show = (value: string | number) => (row.money ? formatMoney(String(value), "USD", 2) : formatCount(value));
   const name = formatMetricName(row.metric);
   let body;
@@ -58,6 +65,7 @@ function LimitCard({ row }: { row: TLimitRow }) {
           <span className="ml-2 text-gray-500">{row.limit === 0 ? "not included" : `${Math.floor(percent)}%`}</span>
         </p>
         <LimitProgress percent={percent} label={`${name}: ${show(row.used)} of ${show(row.limit)}`} />
+        {upgrade && percent >= UPGRADE_AT_PERCENT ? <div className="mt-3">{upgrade(name)}</div> : null}
       </>
     );
   }
@@ -69,8 +77,30 @@ function LimitCard({ row }: { row: TLimitRow }) {
   );
 }
 
-export function PlanTab({ client }: { client: TClientDetail }) {
+export async function PlanTab({ client }: { client: TClientDetail }) {
   const rows = limitRows(client);
+  const session = await getSession();
+  const canEdit = session?.user.role === "admin";
+  // Plans in sort order; only admins need them (to pick a plan to move to).
+  const plans = canEdit ? await api.plans.list() : [];
+  const currentPlan = { key: client.plan.key, name: client.plan.name };
+  const targets = plans.filter((plan) => plan.active && plan.key !== client.plan.key).map(({ key, name }) => ({ key, name }));
+  const currentIndex = plans.findIndex((plan) => plan.key === client.plan.key);
+  const nextPlan = currentIndex === -1 ? undefined : plans.slice(currentIndex + 1).find((plan) => plan.active);
+  const upgrade = nextPlan
+    ? (limitName: string) => (
+        <ChangePlanButton
+          clientId={client.id}
+          clientName={client.name}
+          currentPlan={currentPlan}
+          plans={targets}
+          preselect={nextPlan.key}
+          label={`Upgrade to ${nextPlan.name}`}
+          ariaLabel={`Upgrade to ${nextPlan.name} (${limitName})`}
+          variant="small"
+        />
+      )
+    : undefined;
   return (
     <div className="space-y-6" data-testid="client-plan-tab">
       <Card>
@@ -81,9 +111,14 @@ export function PlanTab({ client }: { client: TClientDetail }) {
               {client.plan.name} <span className="text-sm font-normal text-gray-500">version {client.plan.version}</span>
             </p>
           </div>
-          <Link href="/plans" className="text-sm font-medium text-blue-600 hover:underline">
-            Compare plans
-          </Link>
+          <div className="flex items-center gap-4">
+            <Link href="/plans" className="text-sm font-medium text-blue-600 hover:underline">
+              Compare plans
+            </Link>
+            {canEdit ? (
+              <ChangePlanButton clientId={client.id} clientName={client.name} currentPlan={currentPlan} plans={targets} label="Change plan" />
+            ) : null}
+          </div>
         </div>
       </Card>
 
@@ -96,7 +131,7 @@ export function PlanTab({ client }: { client: TClientDetail }) {
         ) : (
           <div className="mt-3 grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3">
             {rows.map((row) => (
-              <LimitCard key={row.metric} row={row} />
+              <LimitCard key={row.metric} row={row} upgrade={upgrade} />
             ))}
           </div>
         )}

@@ -1,0 +1,12 @@
+// The plans router's answers as the pages receive them (the router's output schemas).
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/api/root";
+
+type TPlansOutputs = inferRouterOutputs<AppRouter>["plans"];
+type TPlansInputs = inferRouterInputs<AppRouter>["plans"];
+
+export type TPlanDetail = TPlansOutputs["get"];
+export type TPlanSummary = TPlansOutputs["list"][number];
+export type TPlanImpact = TPlansOutputs["previewImpact"];
+export type TCreatePlanInput = TPlansInputs["create"];
+export type TUpdatePlanInput = TPlansInputs["update"];
