@@ -8,7 +8,9 @@
 -- reached the limit: value >= limit and value > 0 (a limit of 0 on tool calls means "no
 -- tools", not "no chat").
 -- Each statement of a plpgsql function sees the latest committed data (READ COMMITTED),
--- and the row locks are held until the caller's transaction ends.
+-- and the row locks are held until the caller's transaction ends. A null limit never
+-- blocks: releasing a reservation calls this with negative amounts and null limits, so
+-- it takes the locks in the same order.
 CREATE OR REPLACE FUNCTION meterline_reserve_usage(
   p_client_id uuid,
   p_periods text[],
@@ -20,9 +22,12 @@ LANGUAGE plpgsql AS $$
 DECLARE
   v_blocked boolean;
 BEGIN
+  -- Every statement that touches a client's counters does so in (period, metric) order:
+  -- this one, the lock below, and the settling statement in record-usage.ts.
   INSERT INTO "UsageCounter" ("clientId", "period", "metric", "value", "updatedAt")
   SELECT p_client_id, w.period, w.metric, 0, now()
   FROM unnest(p_periods, p_metrics) AS w(period, metric)
+  ORDER BY w.period, w.metric
   ON CONFLICT DO NOTHING;
 
   PERFORM 1

@@ -5,6 +5,7 @@ import Decimal from "decimal.js";
 import type { TDbClient } from "@/server/db/client";
 import { actualUsage, type TReservation } from "./limit-metrics";
 import { periodOf } from "./period";
+import { retryTransient } from "@/server/db/retry-transient";
 
 export type TRecordUsageInput = {
   clientId: string;
@@ -58,7 +59,7 @@ export async function recordUsage(db: TDbClient, input: TRecordUsageInput): Prom
   }));
   // Reservations in other windows (per-minute request counts) are final as reserved.
 
-  const rows = await db.$queryRawUnsafe<Array<{ id: string }>>(
+  const rows = await retryTransient(() => db.$queryRawUnsafe<Array<{ id: string }>>(
     `WITH event AS (
        INSERT INTO "UsageEvent" ("clientId", "conversationId", "idempotencyKey", "occurredAt", "provider", "model",
          "inputTokens", "cachedInputTokens", "outputTokens", "tokensEstimated", "toolCalls", "toolCallCount",
@@ -89,6 +90,8 @@ export async function recordUsage(db: TDbClient, input: TRecordUsageInput): Prom
      counters AS (
        INSERT INTO "UsageCounter" ("clientId", "period", "metric", "value", "updatedAt")
        SELECT $1::uuid, $16, delta.metric, delta.amount, now() FROM delta WHERE delta.amount <> 0
+       -- The order meterline_reserve_usage locks counters in: no deadlock between the two.
+       ORDER BY delta.metric
        ON CONFLICT ("clientId", "period", "metric")
        DO UPDATE SET "value" = "UsageCounter"."value" + EXCLUDED."value", "updatedAt" = now()
      )
@@ -119,7 +122,7 @@ export async function recordUsage(db: TDbClient, input: TRecordUsageInput): Prom
     input.exchange?.userContent ?? null,
     input.exchange?.assistantMessageId ?? null,
     input.exchange?.assistantContent ?? null,
-  );
+  ));
   const id = rows[0]?.id;
   return id ? { usageEventId: id, duplicate: false } : { usageEventId: null, duplicate: true };
 }

@@ -3,6 +3,7 @@ import Decimal from "decimal.js";
 import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import type { TReservation } from "./limit-metrics";
+import { retryTransient } from "@/server/db/retry-transient";
 
 type TReserveRow = {
   metric: string;
@@ -27,13 +28,15 @@ export type TLimitExceeded = {
  */
 export async function reserveUsage(db: TDbClient, clientId: string, reservations: TReservation[]): Promise<void> {
   if (reservations.length === 0) return;
-  const rows = await db.$queryRawUnsafe<TReserveRow[]>(
-    `SELECT * FROM meterline_reserve_usage($1::uuid, $2::text[], $3::text[], $4::numeric[], $5::numeric[])`,
-    clientId,
-    reservations.map((r) => r.period),
-    reservations.map((r) => r.counter),
-    reservations.map((r) => r.amount),
-    reservations.map((r) => r.limit),
+  const rows = await retryTransient(() =>
+    db.$queryRawUnsafe<TReserveRow[]>(
+      `SELECT * FROM meterline_reserve_usage($1::uuid, $2::text[], $3::text[], $4::numeric[], $5::numeric[])`,
+      clientId,
+      reservations.map((r) => r.period),
+      reservations.map((r) => r.counter),
+      reservations.map((r) => r.amount),
+      reservations.map((r) => r.limit),
+    ),
   );
   if (rows.every((row) => row.allowed)) return;
 
@@ -54,17 +57,22 @@ export async function reserveUsage(db: TDbClient, clientId: string, reservations
   throw new AppError("PLAN_LIMIT_EXCEEDED", "Plan limit exceeded", exceeded);
 }
 
-/** Gives reserved amounts back: the call failed, or a retry turned out to be a duplicate. */
+/**
+ * Gives reserved amounts back: the call failed, or a retry turned out to be a duplicate.
+ * Goes through the reservation function (negative amounts, no limits) so that it locks
+ * the counters in the same order as every other writer.
+ */
 export async function releaseUsage(db: TDbClient, clientId: string, reservations: TReservation[]): Promise<void> {
   const held = reservations.filter((r) => !new Decimal(r.amount).isZero());
   if (held.length === 0) return;
-  await db.$executeRawUnsafe(
-    `UPDATE "UsageCounter" c SET "value" = c."value" - w.amount, "updatedAt" = now()
-     FROM unnest($2::text[], $3::text[], $4::numeric[]) AS w(period, metric, amount)
-     WHERE c."clientId" = $1::uuid AND c."period" = w.period AND c."metric" = w.metric`,
-    clientId,
-    held.map((r) => r.period),
-    held.map((r) => r.counter),
-    held.map((r) => r.amount),
+  await retryTransient(() =>
+    db.$queryRawUnsafe(
+      `SELECT 1 FROM meterline_reserve_usage($1::uuid, $2::text[], $3::text[], $4::numeric[], $5::numeric[])`,
+      clientId,
+      held.map((r) => r.period),
+      held.map((r) => r.counter),
+      held.map((r) => new Decimal(r.amount).negated().toString()),
+      held.map(() => null),
+    ),
   );
 }
