@@ -26,6 +26,12 @@ const ZServerEnv = z.object({
   OPENAI_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   /** Wait for a provider's response headers, and between stream chunks. */
   LLM_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(30_000)),
+  /** Stripe secret API key (sk_live_... / sk_test_...). Unset: the Stripe provider reports itself not configured. */
+  STRIPE_SECRET_KEY: z.preprocess(emptyAsUndefined, z.string().regex(/^(sk|rk)_/, "must be a Stripe secret or restricted key (sk_... / rk_...)").optional()),
+  /** Signing secret of the Stripe webhook endpoint (whsec_...). */
+  STRIPE_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().startsWith("whsec_", "must be a Stripe webhook secret (whsec_...)").optional()),
+  /** Another Stripe API origin (tests: a local server speaking Stripe's API). Unset: api.stripe.com. */
+  STRIPE_API_BASE: z.preprocess(emptyAsUndefined, z.url().optional()),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;

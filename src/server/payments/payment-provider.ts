@@ -1,0 +1,91 @@
+// What every payment provider implements. Adding one (PayPal...) is one new file with a
+// factory returning this interface, plus one line in payment-providers.ts.
+//
+// Amounts crossing this interface are decimal strings in the invoice currency's MAJOR
+// unit ("12.34" USD); a provider that speaks minor units converts with minor-units.ts.
+import type { PaymentStatus } from "@/generated/prisma/enums";
+import { AppError } from "@/server/errors/app-error";
+
+/** What a provider needs to know about the invoice it charges. */
+export type TPayableInvoice = {
+  id: string;
+  number: string;
+  clientId: string;
+  currency: string;
+  /** Amount to collect, major unit, decimal string. */
+  amountDue: string;
+};
+
+/** A charge as the provider sees it. */
+export type TProviderPayment = {
+  providerPaymentId: string;
+  status: PaymentStatus;
+  /** Major unit, decimal string. */
+  amount: string;
+  currency: string;
+  failureReason: string | null;
+  /** For a client-side confirmation flow (Stripe Elements); never stored. */
+  clientSecret: string | null;
+};
+
+export type TProviderRefund = {
+  providerRefundId: string | null;
+  status: PaymentStatus;
+  amount: string;
+  currency: string;
+  failureReason: string | null;
+};
+
+/** The charge being refunded: the Payment row that recorded it. */
+export type TRefundablePayment = { providerPaymentId: string | null; currency: string; invoiceId: string };
+
+export type TWebhookEventKind = "payment_succeeded" | "payment_failed" | "payment_processing" | "refund_succeeded" | "ignored";
+
+/** An event whose signature has been checked; `payload` is what gets stored. */
+export type TVerifiedWebhookEvent = { id: string; type: string; payload: unknown };
+
+/** A provider event in our words. */
+export type TParsedWebhookEvent = {
+  eventId: string;
+  type: string;
+  kind: TWebhookEventKind;
+  /** The charge (payment intent) id; for a refund, the refund's own id. */
+  providerPaymentId?: string;
+  /** For a refund: the charge it refunds. */
+  refundedPaymentId?: string;
+  invoiceId?: string;
+  /** Major unit, decimal string. */
+  amount?: string;
+  currency?: string;
+  failureReason?: string;
+  occurredAt: Date;
+};
+
+export type TConfigCheck = { ok: true } | { ok: false; missing: string[] };
+
+export interface PaymentProvider {
+  /** Stored in Payment.provider and WebhookEvent.provider, and the webhook URL's segment. */
+  readonly name: string;
+  isConfigured(): TConfigCheck;
+  /** Starts a payment the customer completes elsewhere (card form, bank transfer). */
+  createPaymentIntent(invoice: TPayableInvoice): Promise<TProviderPayment>;
+  /** Charges now, with a stored payment method when given. */
+  processPayment(invoice: TPayableInvoice, options: { paymentMethod?: string }): Promise<TProviderPayment>;
+  refundPayment(payment: TRefundablePayment, amount: string): Promise<TProviderRefund>;
+  getPaymentStatus(providerPaymentId: string): Promise<TProviderPayment>;
+  /** Checks the signature over the RAW body; throws AppError BAD_REQUEST when it does not hold. */
+  verifyWebhook(rawBody: string, headers: Headers): TVerifiedWebhookEvent;
+  parseEvent(event: TVerifiedWebhookEvent): TParsedWebhookEvent;
+}
+
+/** Fails early, naming the variables to set, instead of failing at the provider's API. */
+export function assertProviderConfigured(provider: PaymentProvider): void {
+  const check = provider.isConfigured();
+  if (!check.ok) {
+    throw new AppError(
+      "PROVIDERS_UNAVAILABLE",
+      `Payment provider "${provider.name}" is not configured: set ${check.missing.join(", ")}.`,
+      { provider: provider.name, missing: check.missing },
+    );
+  }
+}

@@ -1,0 +1,489 @@
+// Money moves on invoices: a bank transfer marked paid, a provider charge, a refund.
+// Each runs in one transaction that locks the invoice row, writes the Payment row,
+// updates the invoice's amountPaid / amountRefunded / status / paidAt, and writes an
+// AuditLog entry. Payments from a provider are keyed by (provider, providerPaymentId),
+// so the same charge reported twice (our call, then its webhook) is counted once.
+// Amounts: decimal.js in the invoice currency's major unit, stored as Decimal(14, 2).
+import Decimal from "decimal.js";
+import { z } from "zod";
+import type { InvoiceStatus, PaymentStatus } from "@/generated/prisma/enums";
+import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
+import { AppError } from "@/server/errors/app-error";
+import { MANUAL_PROVIDER_NAME } from "./manual-provider";
+import { assertProviderConfigured, type PaymentProvider, type TPayableInvoice } from "./payment-provider";
+import { getPaymentProvider, type TGetPaymentProvider } from "./payment-providers";
+import { assertInvoiceTransition, canMoveInvoice } from "./invoice-payment-status";
+
+/** Who moved the money: an admin (TSessionUser fits), or a provider's webhook (id null). */
+export type TPaymentActor = { id: string | null; email: string };
+
+/** A positive amount in the major unit with at most 2 decimals (the column's scale). */
+export const ZMoneyAmount = z
+  .string()
+  .regex(/^\d{1,12}(\.\d{1,2})?$/, "must be a positive decimal amount like 12.50")
+  .refine((value) => new Decimal(value).gt(0), "must be greater than zero");
+
+export const ZMarkInvoicePaidInput = z.object({
+  invoiceId: z.uuid(),
+  /** The bank transfer's reference, as on the statement. */
+  reference: z.string().trim().min(1, "is required").max(200),
+  /** Default: the whole amount still due. */
+  amount: ZMoneyAmount.optional(),
+});
+export type TMarkInvoicePaidInput = z.input<typeof ZMarkInvoicePaidInput>;
+
+export const ZChargeInvoiceInput = z.object({
+  invoiceId: z.uuid(),
+  /** A saved payment method at the provider (Stripe: pm_...). */
+  paymentMethod: z.string().min(1).optional(),
+});
+export type TChargeInvoiceInput = z.input<typeof ZChargeInvoiceInput>;
+
+export const ZRefundInvoiceInput = z.object({
+  invoiceId: z.uuid(),
+  amount: ZMoneyAmount,
+  reason: z.string().trim().min(1, "is required").max(500),
+});
+export type TRefundInvoiceInput = z.input<typeof ZRefundInvoiceInput>;
+
+/** The invoice's money state after the change: what callers and the UI show. */
+export type TInvoicePaymentState = {
+  invoiceId: string;
+  number: string;
+  currency: string;
+  status: InvoiceStatus;
+  total: string;
+  amountPaid: string;
+  amountRefunded: string;
+  paidAt: Date | null;
+};
+
+export type TRecordedPayment = {
+  id: string;
+  provider: string;
+  providerPaymentId: string | null;
+  kind: "charge" | "refund";
+  status: PaymentStatus;
+  amount: string;
+};
+
+type TLockedInvoice = {
+  id: string;
+  number: string;
+  clientId: string;
+  currency: string;
+  status: InvoiceStatus;
+  total: Decimal;
+  amountPaid: Decimal;
+  amountRefunded: Decimal;
+  paidAt: Date | null;
+};
+
+function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message }));
+  throw new AppError("BAD_REQUEST", `Invalid input: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`, { issues });
+}
+
+const money = (value: Decimal) => value.toFixed(2);
+
+function stateOf(invoice: TLockedInvoice): TInvoicePaymentState {
+  return {
+    invoiceId: invoice.id,
+    number: invoice.number,
+    currency: invoice.currency,
+    status: invoice.status,
+    total: money(invoice.total),
+    amountPaid: money(invoice.amountPaid),
+    amountRefunded: money(invoice.amountRefunded),
+    paidAt: invoice.paidAt,
+  };
+}
+
+function auditSnapshot(invoice: TLockedInvoice) {
+  const { status, amountPaid, amountRefunded, paidAt } = stateOf(invoice);
+  return { status, amountPaid, amountRefunded, paidAt: paidAt?.toISOString() ?? null };
+}
+
+const INVOICE_SELECT = {
+  id: true,
+  number: true,
+  clientId: true,
+  currency: true,
+  status: true,
+  total: true,
+  amountPaid: true,
+  amountRefunded: true,
+  paidAt: true,
+} as const;
+
+async function readInvoice(db: TDbClient, invoiceId: string): Promise<TLockedInvoice> {
+  const row = await db.invoice.findUnique({ where: { id: invoiceId }, select: INVOICE_SELECT });
+  if (!row) throw new AppError("NOT_FOUND", `No invoice with id ${invoiceId}.`, { invoiceId });
+  return {
+    ...row,
+    total: new Decimal(row.total.toString()),
+    amountPaid: new Decimal(row.amountPaid.toString()),
+    amountRefunded: new Decimal(row.amountRefunded.toString()),
+  };
+}
+
+/**
+ * Reads the invoice under a row lock held to the end of the transaction: two payments
+ * or refunds on one invoice run one after the other, each seeing the other's amounts.
+ */
+export async function lockInvoice(tx: TDbClient, invoiceId: string): Promise<TLockedInvoice> {
+  await tx.$queryRaw`SELECT id FROM "Invoice" WHERE id = ${invoiceId}::uuid FOR UPDATE`;
+  return readInvoice(tx, invoiceId);
+}
+
+async function writeInvoiceMoney(
+  tx: TDbClient,
+  before: TLockedInvoice,
+  after: Pick<TLockedInvoice, "status" | "amountPaid" | "amountRefunded" | "paidAt">,
+): Promise<TLockedInvoice> {
+  await tx.invoice.update({
+    where: { id: before.id },
+    data: { status: after.status, amountPaid: money(after.amountPaid), amountRefunded: money(after.amountRefunded), paidAt: after.paidAt },
+  });
+  return { ...before, ...after };
+}
+
+async function writeAudit(
+  tx: TDbClient,
+  actor: TPaymentActor,
+  entry: { action: string; invoice: TLockedInvoice; after: TLockedInvoice; payment: TRecordedPayment; reason?: string | null },
+): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      actorId: actor.id,
+      actorEmail: actor.email,
+      action: entry.action,
+      entityType: "Invoice",
+      entityId: entry.invoice.id,
+      clientId: entry.invoice.clientId,
+      before: auditSnapshot(entry.invoice),
+      after: { ...auditSnapshot(entry.after), payment: entry.payment },
+      reason: entry.reason ?? null,
+    },
+  });
+}
+
+const PAYMENT_SELECT = { id: true, provider: true, providerPaymentId: true, kind: true, status: true, amount: true } as const;
+
+function toRecorded(row: { id: string; provider: string; providerPaymentId: string | null; kind: "charge" | "refund"; status: PaymentStatus; amount: { toString(): string } }): TRecordedPayment {
+  return { ...row, amount: new Decimal(row.amount.toString()).toFixed(2) };
+}
+
+/** Applies a charge of `amount` to a pending/overdue invoice: paid once the total is reached. */
+function withCharge(invoice: TLockedInvoice, amount: Decimal, at: Date) {
+  const amountPaid = invoice.amountPaid.plus(amount);
+  const fullyPaid = amountPaid.gte(invoice.total);
+  return {
+    status: fullyPaid ? ("paid" as const) : invoice.status,
+    amountPaid,
+    amountRefunded: invoice.amountRefunded,
+    paidAt: fullyPaid ? at : invoice.paidAt,
+  };
+}
+
+function amountDue(invoice: TLockedInvoice): Decimal {
+  return Decimal.max(invoice.total.minus(invoice.amountPaid), 0);
+}
+
+/** An admin records a bank transfer that arrived. Default amount: all that is due. */
+export async function markInvoicePaid(db: TDb, rawInput: TMarkInvoicePaidInput, actor: TPaymentActor): Promise<TInvoicePaymentState> {
+  const input = parseInput(ZMarkInvoicePaidInput, rawInput);
+  return inTransaction(db, async (tx) => {
+    const invoice = await lockInvoice(tx, input.invoiceId);
+    assertInvoiceTransition(invoice, "paid");
+    const due = amountDue(invoice);
+    const amount = input.amount ? new Decimal(input.amount) : due;
+    if (amount.lte(0) || amount.gt(due)) {
+      throw new AppError(
+        "BAD_REQUEST",
+        `Payment of ${money(amount)} ${invoice.currency} does not fit invoice ${invoice.number}: ${money(due)} ${invoice.currency} is due.`,
+        { amount: money(amount), amountDue: money(due), currency: invoice.currency },
+      );
+    }
+    const payment = await tx.payment.create({
+      data: {
+        invoiceId: invoice.id,
+        clientId: invoice.clientId,
+        provider: MANUAL_PROVIDER_NAME,
+        kind: "charge",
+        status: "succeeded",
+        amount: money(amount),
+        currency: invoice.currency,
+        reference: input.reference,
+        createdBy: actor.email,
+      },
+      select: PAYMENT_SELECT,
+    });
+    const after = await writeInvoiceMoney(tx, invoice, withCharge(invoice, amount, new Date()));
+    await writeAudit(tx, actor, { action: "invoice.mark_paid", invoice, after, payment: toRecorded(payment), reason: input.reference });
+    return stateOf(after);
+  });
+}
+
+export type TProviderChargeReport = {
+  invoiceId: string;
+  provider: string;
+  providerPaymentId: string;
+  status: PaymentStatus;
+  /** Major unit, decimal string. */
+  amount: string;
+  currency: string;
+  failureReason?: string | null;
+  occurredAt: Date;
+};
+
+export type TChargeOutcome =
+  /** The charge moved the invoice's money. */
+  | "applied"
+  /** This charge was already recorded as succeeded: nothing changed. */
+  | "already_recorded"
+  /** Succeeded, but the invoice was no longer payable (paid another way): recorded, not counted. */
+  | "not_applied"
+  /** Pending, processing or failed: the Payment row says so; the invoice is untouched. */
+  | "not_final";
+
+/**
+ * Records what a provider says about a charge, inside the caller's transaction. Safe in
+ * any order and any number of times: a succeeded charge is counted once, and nothing that
+ * arrives later (processing, failed) downgrades it or un-pays the invoice.
+ */
+export async function recordProviderCharge(
+  tx: TDbClient,
+  report: TProviderChargeReport,
+  actor: TPaymentActor,
+): Promise<{ outcome: TChargeOutcome; payment: TRecordedPayment; invoice: TInvoicePaymentState }> {
+  const invoice = await lockInvoice(tx, report.invoiceId);
+  if (report.currency.toUpperCase() !== invoice.currency) {
+    throw new AppError("BAD_REQUEST", `Charge ${report.providerPaymentId} is in ${report.currency}, invoice ${invoice.number} in ${invoice.currency}.`, {
+      providerPaymentId: report.providerPaymentId,
+    });
+  }
+  const key = { provider_providerPaymentId: { provider: report.provider, providerPaymentId: report.providerPaymentId } };
+  const existing = await tx.payment.findUnique({ where: key, select: { ...PAYMENT_SELECT, invoiceId: true } });
+  if (existing && existing.invoiceId !== invoice.id) {
+    throw new AppError("CONFLICT", `Charge ${report.providerPaymentId} belongs to another invoice.`, { providerPaymentId: report.providerPaymentId });
+  }
+  if (existing?.status === "succeeded") return { outcome: "already_recorded", payment: toRecorded(existing), invoice: stateOf(invoice) };
+
+  const data = {
+    status: report.status,
+    amount: money(new Decimal(report.amount)),
+    failureReason: report.status === "failed" ? (report.failureReason ?? "failed at the provider") : null,
+  };
+  const payment = toRecorded(
+    existing
+      ? await tx.payment.update({ where: key, data, select: PAYMENT_SELECT })
+      : await tx.payment.create({
+          data: {
+            ...data,
+            invoiceId: invoice.id,
+            clientId: invoice.clientId,
+            provider: report.provider,
+            providerPaymentId: report.providerPaymentId,
+            kind: "charge",
+            currency: invoice.currency,
+            createdBy: actor.email,
+          },
+          select: PAYMENT_SELECT,
+        }),
+  );
+  if (report.status !== "succeeded") return { outcome: "not_final", payment, invoice: stateOf(invoice) };
+
+  if (!canMoveInvoice(invoice.status, "paid")) {
+    // Money arrived for an invoice that is paid (by bank transfer, say): keep the record,
+    // do not count it twice, and leave a trail for whoever refunds the duplicate.
+    await writeAudit(tx, actor, {
+      action: "payment.not_applied",
+      invoice,
+      after: invoice,
+      payment,
+      reason: `Invoice ${invoice.number} was ${invoice.status} when this charge succeeded; it was not counted and should be refunded.`,
+    });
+    return { outcome: "not_applied", payment, invoice: stateOf(invoice) };
+  }
+  const after = await writeInvoiceMoney(tx, invoice, withCharge(invoice, new Decimal(report.amount), report.occurredAt));
+  await writeAudit(tx, actor, { action: "invoice.payment_succeeded", invoice, after, payment });
+  return { outcome: "applied", payment, invoice: stateOf(after) };
+}
+
+/**
+ * Charges what is due on the invoice through the provider, then records the result.
+ * The provider call happens outside the transaction (no lock held over the network);
+ * if recording fails after a successful charge, the provider's webhook records it.
+ */
+export async function chargeInvoice(
+  db: TDb,
+  provider: PaymentProvider,
+  rawInput: TChargeInvoiceInput,
+  actor: TPaymentActor,
+): Promise<{ outcome: TChargeOutcome; payment: TRecordedPayment; invoice: TInvoicePaymentState }> {
+  const input = parseInput(ZChargeInvoiceInput, rawInput);
+  assertProviderConfigured(provider);
+  const invoice = await readInvoice(db, input.invoiceId);
+  assertInvoiceTransition(invoice, "paid");
+  const payable: TPayableInvoice = {
+    id: invoice.id,
+    number: invoice.number,
+    clientId: invoice.clientId,
+    currency: invoice.currency,
+    amountDue: money(amountDue(invoice)),
+  };
+  const result = await provider.processPayment(payable, { paymentMethod: input.paymentMethod });
+  return inTransaction(db, (tx) =>
+    recordProviderCharge(
+      tx,
+      {
+        invoiceId: invoice.id,
+        provider: provider.name,
+        providerPaymentId: result.providerPaymentId,
+        status: result.status,
+        amount: result.amount,
+        currency: result.currency,
+        failureReason: result.failureReason,
+        occurredAt: new Date(),
+      },
+      actor,
+    ),
+  );
+}
+
+export type TProviderRefundReport = {
+  invoiceId: string;
+  provider: string;
+  /** The refund's own id at the provider (null for a manual refund). */
+  providerRefundId: string | null;
+  amount: string;
+  reason: string | null;
+};
+
+function refundTooLarge(invoice: TLockedInvoice, amount: Decimal): AppError {
+  const refundable = invoice.amountPaid.minus(invoice.amountRefunded);
+  return new AppError(
+    "BAD_REQUEST",
+    `Refund of ${money(amount)} ${invoice.currency} exceeds what can be refunded on invoice ${invoice.number}: ` +
+      `${money(refundable)} ${invoice.currency} (paid ${money(invoice.amountPaid)}, already refunded ${money(invoice.amountRefunded)}).`,
+    { amount: money(amount), refundable: money(refundable), amountPaid: money(invoice.amountPaid), amountRefunded: money(invoice.amountRefunded) },
+  );
+}
+
+function refundedState(invoice: TLockedInvoice, amount: Decimal) {
+  // Only a paid (or partly refunded) invoice has anything to refund: CONFLICT first.
+  if (!canMoveInvoice(invoice.status, "refunded")) assertInvoiceTransition(invoice, "refunded");
+  const amountRefunded = invoice.amountRefunded.plus(amount);
+  if (amountRefunded.gt(invoice.amountPaid)) throw refundTooLarge(invoice, amount);
+  const status: InvoiceStatus = amountRefunded.eq(invoice.amountPaid) ? "refunded" : "partially_refunded";
+  assertInvoiceTransition(invoice, status);
+  return { status, amountPaid: invoice.amountPaid, amountRefunded, paidAt: invoice.paidAt };
+}
+
+/**
+ * Counts a succeeded refund on a locked invoice, inside the caller's transaction. A refund
+ * id already counted is not counted again (our call, then the provider's webhook).
+ */
+export async function recordSucceededRefund(
+  tx: TDbClient,
+  report: TProviderRefundReport,
+  actor: TPaymentActor,
+): Promise<{ outcome: "applied" | "already_recorded"; invoice: TInvoicePaymentState }> {
+  const invoice = await lockInvoice(tx, report.invoiceId);
+  const key = report.providerRefundId ? { provider_providerPaymentId: { provider: report.provider, providerPaymentId: report.providerRefundId } } : null;
+  const existing = key ? await tx.payment.findUnique({ where: key, select: PAYMENT_SELECT }) : null;
+  if (existing?.status === "succeeded") return { outcome: "already_recorded", invoice: stateOf(invoice) };
+
+  const amount = new Decimal(report.amount);
+  const next = refundedState(invoice, amount);
+  const data = { status: "succeeded" as const, amount: money(amount), failureReason: null };
+  const payment = toRecorded(
+    existing && key
+      ? await tx.payment.update({ where: key, data, select: PAYMENT_SELECT })
+      : await tx.payment.create({
+          data: {
+            ...data,
+            invoiceId: invoice.id,
+            clientId: invoice.clientId,
+            provider: report.provider,
+            providerPaymentId: report.providerRefundId,
+            kind: "refund",
+            currency: invoice.currency,
+            reference: report.reason,
+            createdBy: actor.email,
+          },
+          select: PAYMENT_SELECT,
+        }),
+  );
+  const after = await writeInvoiceMoney(tx, invoice, next);
+  await writeAudit(tx, actor, { action: "payment.refund", invoice, after, payment, reason: report.reason });
+  return { outcome: "applied", invoice: stateOf(after) };
+}
+
+/**
+ * Refunds part or all of what was paid, never more than paid minus refunded. The refund
+ * goes back through the provider of the invoice's latest succeeded charge (a bank transfer:
+ * the admin has sent the money; we record it). The invoice stays locked during the
+ * provider call, so two refunds cannot both pass the limit.
+ */
+export async function refundInvoice(
+  db: TDb,
+  rawInput: TRefundInvoiceInput,
+  actor: TPaymentActor,
+  options: { getProvider?: TGetPaymentProvider } = {},
+): Promise<TInvoicePaymentState> {
+  const input = parseInput(ZRefundInvoiceInput, rawInput);
+  const getProvider = options.getProvider ?? ((name: string) => getPaymentProvider(name));
+  return inTransaction(
+    db,
+    async (tx) => {
+      const invoice = await lockInvoice(tx, input.invoiceId);
+      const amount = new Decimal(input.amount);
+      // Validate before asking the provider: a refused refund writes and sends nothing.
+      refundedState(invoice, amount);
+      const charge = await tx.payment.findFirst({
+        where: { invoiceId: invoice.id, kind: "charge", status: "succeeded" },
+        orderBy: { createdAt: "desc" },
+        select: { provider: true, providerPaymentId: true },
+      });
+      const providerName = charge?.provider ?? MANUAL_PROVIDER_NAME;
+      const refund = await getProvider(providerName).refundPayment(
+        { providerPaymentId: charge?.providerPaymentId ?? null, currency: invoice.currency, invoiceId: invoice.id },
+        money(amount),
+      );
+      if (refund.status === "failed") {
+        throw new AppError("BAD_REQUEST", `The ${providerName} refund failed: ${refund.failureReason ?? "no reason given"}.`, { provider: providerName });
+      }
+      if (refund.status !== "succeeded") {
+        // Accepted but not final (some payment methods): recorded as pending; the
+        // provider's refund webhook counts it when it succeeds.
+        await tx.payment.create({
+          data: {
+            invoiceId: invoice.id,
+            clientId: invoice.clientId,
+            provider: providerName,
+            providerPaymentId: refund.providerRefundId,
+            kind: "refund",
+            status: refund.status,
+            amount: money(amount),
+            currency: invoice.currency,
+            reference: input.reason,
+            createdBy: actor.email,
+          },
+        });
+        return stateOf(invoice);
+      }
+      const recorded = await recordSucceededRefund(
+        tx,
+        { invoiceId: invoice.id, provider: providerName, providerRefundId: refund.providerRefundId, amount: money(amount), reason: input.reason },
+        actor,
+      );
+      return recorded.invoice;
+    },
+    // The provider's API is called with the row lock held; give it time.
+    { timeout: 45_000, maxWait: 10_000 },
+  );
+}

@@ -1,0 +1,278 @@
+import { randomBytes } from "node:crypto";
+import Stripe from "stripe";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import type { TSessionUser } from "@/server/auth/session";
+import { AppError } from "@/server/errors/app-error";
+import type { PaymentProvider } from "@/server/payments/payment-provider";
+import { getPaymentProvider } from "@/server/payments/payment-providers";
+import { chargeInvoice, markInvoicePaid, refundInvoice } from "@/server/payments/record-payment";
+import { createStripeProvider } from "@/server/payments/stripe-provider";
+import { createWebhookHandler } from "@/server/payments/webhook-http";
+import { createTestAdmin } from "../../support/fixtures";
+import { startStripeServer, type TStripeServer } from "../../support/stripe-server";
+import { describeEachDatabase } from "../../support/test-database";
+import { createTestInvoice, invoiceMoney, rejection } from "./payment-test-support";
+
+const WEBHOOK_SECRET = `whsec_${randomBytes(16).toString("hex")}`;
+// Only its webhooks helper is used: to sign test events the way Stripe does.
+const signer = new Stripe("sk_test_signer_only");
+
+let stripeServer: TStripeServer;
+let stripe: PaymentProvider;
+
+beforeAll(async () => {
+  stripeServer = await startStripeServer();
+  stripe = createStripeProvider({ secretKey: stripeServer.secretKey, webhookSecret: WEBHOOK_SECRET, apiBase: stripeServer.url });
+});
+afterAll(async () => {
+  await stripeServer.close();
+});
+
+function paymentIntentObject(invoice: { id: string }, overrides: { id?: string; status: string; amount: number }) {
+  return {
+    id: overrides.id ?? `pi_${randomBytes(8).toString("hex")}`,
+    object: "payment_intent",
+    amount: overrides.amount,
+    amount_received: overrides.status === "succeeded" ? overrides.amount : 0,
+    currency: "usd",
+    status: overrides.status,
+    client_secret: null,
+    metadata: { invoiceId: invoice.id },
+    last_payment_error: overrides.status === "requires_payment_method" ? { message: "Your card was declined.", code: "card_declined" } : null,
+  };
+}
+
+function stripeEvent(type: string, object: unknown, created = Math.floor(Date.now() / 1000)): string {
+  return JSON.stringify({ id: `evt_${randomBytes(10).toString("hex")}`, object: "event", api_version: "2026-10-28.endive", created, livemode: false, type, data: { object } }, null, 2);
+}
+
+function webhookRequest(payload: string, signature = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })): Request {
+  return new Request("http://localhost/api/billing/webhook/stripe", {
+    method: "POST",
+    headers: { "content-type": "application/json", "stripe-signature": signature },
+    body: payload,
+  });
+}
+
+describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) => {
+  let admin: TSessionUser;
+  const handler = () => createWebhookHandler({ getDb: async () => testDb().db, getProvider: () => stripe });
+  const eventId = (payload: string) => (JSON.parse(payload) as { id: string }).id;
+
+  beforeAll(async () => {
+    admin = await createTestAdmin(testDb().db, "admin");
+  });
+
+  it("charging through the Stripe SDK sends minor units and marks the invoice paid", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "123.45" });
+    const result = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    expect(result.outcome).toBe("applied");
+    expect(result.invoice).toMatchObject({ status: "paid", amountPaid: "123.45" });
+
+    const intent = stripeServer.intents.get(result.payment.providerPaymentId!);
+    expect(intent).toMatchObject({ amount: 12345, currency: "usd", status: "succeeded", metadata: { invoiceId: invoice.id, invoiceNumber: invoice.number } });
+    const payment = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id } });
+    expect(payment).toMatchObject({ provider: "stripe", providerPaymentId: intent!.id, kind: "charge", status: "succeeded" });
+    expect(payment.amount.toFixed(2)).toBe("123.45");
+    expect(await db.auditLog.count({ where: { entityId: invoice.id, action: "invoice.payment_succeeded" } })).toBe(1);
+    // The provider reads it back through the SDK too.
+    expect(await stripe.getPaymentStatus(intent!.id)).toMatchObject({ status: "succeeded", amount: "123.45", currency: "USD" });
+  });
+
+  it("a declined card records a failed payment and leaves the invoice pending", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "10.00" });
+    const result = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_chargeDeclined" }, admin);
+    expect(result.outcome).toBe("not_final");
+    expect(result.payment).toMatchObject({ status: "failed" });
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "pending", amountPaid: "0.00" });
+    const payment = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id } });
+    expect(payment.failureReason).toContain("declined");
+  });
+
+  it("a refund of a Stripe charge goes through Stripe's refunds API, in minor units", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "80.00" });
+    const { payment } = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    const state = await refundInvoice(db, { invoiceId: invoice.id, amount: "20.50", reason: "goodwill" }, admin, { getProvider: () => stripe });
+    expect(state).toMatchObject({ status: "partially_refunded", amountRefunded: "20.50" });
+    const refunds = [...stripeServer.refunds.values()].filter((r) => r.payment_intent === payment.providerPaymentId);
+    expect(refunds.map((r) => r.amount)).toEqual([2050]);
+    const recorded = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, kind: "refund" } });
+    expect(recorded).toMatchObject({ provider: "stripe", providerPaymentId: refunds[0]!.id, status: "succeeded" });
+  });
+
+  it("a validly signed payment_intent.succeeded is stored, processed once, and pays the invoice", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "49.99" });
+    const payload = stripeEvent("payment_intent.succeeded", paymentIntentObject(invoice, { status: "succeeded", amount: 4999 }));
+    const response = await handler()(webhookRequest(payload), "stripe");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ received: true, status: "processed", kind: "payment_succeeded" });
+
+    expect(await invoiceMoney(db, invoice.id)).toEqual({ status: "paid", amountPaid: "49.99", amountRefunded: "0.00", paid: true });
+    const stored = await db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "stripe", eventId: eventId(payload) } } });
+    expect(stored).toMatchObject({ type: "payment_intent.succeeded", attempts: 1, lastError: null });
+    expect(stored.processedAt).not.toBeNull();
+    const audit = await db.auditLog.findFirstOrThrow({ where: { entityId: invoice.id } });
+    expect(audit).toMatchObject({ action: "invoice.payment_succeeded", actorId: null, actorEmail: "webhook:stripe" });
+  });
+
+  it("a bad signature is a 400 and nothing is stored", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db);
+    const payload = stripeEvent("payment_intent.succeeded", paymentIntentObject(invoice, { status: "succeeded", amount: 10000 }));
+    const forged = signer.webhooks.generateTestHeaderString({ payload, secret: "whsec_not_the_right_secret" });
+    const tampered = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+
+    for (const request of [
+      webhookRequest(payload, forged),
+      webhookRequest(payload.replace('"amount": 10000', '"amount": 1'), tampered),
+      webhookRequest(payload, ""),
+    ]) {
+      const response = await handler()(request, "stripe");
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(/signature/i);
+    }
+    // An old (replayed-after-the-window) signature is refused too.
+    const stale = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+    expect((await handler()(webhookRequest(payload, stale), "stripe")).status).toBe(400);
+
+    expect(await db.webhookEvent.count({ where: { eventId: eventId(payload) } })).toBe(0);
+    expect(await db.payment.count({ where: { invoiceId: invoice.id } })).toBe(0);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "pending", amountPaid: "0.00" });
+  });
+
+  it("the same event delivered again is acknowledged and ignored", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "30.00" });
+    const payload = stripeEvent("payment_intent.succeeded", paymentIntentObject(invoice, { status: "succeeded", amount: 3000 }));
+    expect(await (await handler()(webhookRequest(payload), "stripe")).json()).toMatchObject({ status: "processed" });
+    const replay = await handler()(webhookRequest(payload), "stripe");
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toMatchObject({ status: "duplicate" });
+
+    expect(await db.webhookEvent.count({ where: { eventId: eventId(payload) } })).toBe(1);
+    expect(await db.payment.count({ where: { invoiceId: invoice.id } })).toBe(1);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "30.00" });
+  });
+
+  it("events out of order (succeeded, then processing and failed) leave the invoice paid", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "25.00" });
+    const intentId = `pi_${randomBytes(8).toString("hex")}`;
+    const t = Math.floor(Date.now() / 1000);
+    const succeeded = stripeEvent("payment_intent.succeeded", paymentIntentObject(invoice, { id: intentId, status: "succeeded", amount: 2500 }), t);
+    const processing = stripeEvent("payment_intent.processing", paymentIntentObject(invoice, { id: intentId, status: "processing", amount: 2500 }), t - 5);
+    const failed = stripeEvent("payment_intent.payment_failed", paymentIntentObject(invoice, { id: intentId, status: "requires_payment_method", amount: 2500 }), t - 10);
+    for (const payload of [succeeded, processing, failed]) {
+      expect((await handler()(webhookRequest(payload), "stripe")).status).toBe(200);
+    }
+    expect(await invoiceMoney(db, invoice.id)).toEqual({ status: "paid", amountPaid: "25.00", amountRefunded: "0.00", paid: true });
+    const payments = await db.payment.findMany({ where: { invoiceId: invoice.id } });
+    expect(payments.map((p) => [p.providerPaymentId, p.status])).toEqual([[intentId, "succeeded"]]);
+  });
+
+  it("processing before succeeded (the usual order) ends paid, counted once", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "12.00" });
+    const intentId = `pi_${randomBytes(8).toString("hex")}`;
+    await handler()(webhookRequest(stripeEvent("payment_intent.processing", paymentIntentObject(invoice, { id: intentId, status: "processing", amount: 1200 }))), "stripe");
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "pending" });
+    await handler()(webhookRequest(stripeEvent("payment_intent.succeeded", paymentIntentObject(invoice, { id: intentId, status: "succeeded", amount: 1200 }))), "stripe");
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "12.00" });
+    expect(await db.payment.count({ where: { invoiceId: invoice.id } })).toBe(1);
+  });
+
+  it("the webhook for a charge we already recorded does not count it twice", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "60.00" });
+    const { payment } = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    const intent = stripeServer.intents.get(payment.providerPaymentId!)!;
+    const response = await handler()(webhookRequest(stripeEvent("payment_intent.succeeded", intent)), "stripe");
+    expect(response.status).toBe(200);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "60.00" });
+    expect(await db.payment.count({ where: { invoiceId: invoice.id } })).toBe(1);
+  });
+
+  it("a Stripe success for an invoice already paid by bank transfer is recorded but not counted", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "40.00" });
+    await markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-9" }, admin);
+    const payload = stripeEvent("payment_intent.succeeded", paymentIntentObject(invoice, { status: "succeeded", amount: 4000 }));
+    expect((await handler()(webhookRequest(payload), "stripe")).status).toBe(200);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "40.00" });
+    expect(await db.auditLog.count({ where: { entityId: invoice.id, action: "payment.not_applied" } })).toBe(1);
+  });
+
+  it("a refund made in Stripe's dashboard arrives by webhook and is counted once", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "50.00" });
+    const { payment } = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    const refund = { id: `re_${randomBytes(8).toString("hex")}`, object: "refund", amount: 5000, currency: "usd", status: "succeeded", payment_intent: payment.providerPaymentId, metadata: {} };
+    const payload = stripeEvent("refund.created", refund);
+    expect((await handler()(webhookRequest(payload), "stripe")).status).toBe(200);
+    expect((await handler()(webhookRequest(stripeEvent("refund.updated", refund)), "stripe")).status).toBe(200);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "refunded", amountRefunded: "50.00" });
+    expect(await db.payment.count({ where: { invoiceId: invoice.id, kind: "refund" } })).toBe(1);
+  });
+
+  it("an event that cannot be applied is kept with its error, answered non-2xx, and applied on redelivery", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "15.00" });
+    // Amount in a currency the invoice is not in: refused, nothing half-written.
+    const object = { ...paymentIntentObject(invoice, { status: "succeeded", amount: 1500 }), currency: "eur" };
+    const payload = stripeEvent("payment_intent.succeeded", object);
+    const response = await handler()(webhookRequest(payload), "stripe");
+    expect(response.status).toBe(400);
+    const stored = await db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "stripe", eventId: eventId(payload) } } });
+    expect(stored).toMatchObject({ processedAt: null, attempts: 1 });
+    expect(stored.lastError).toContain("EUR");
+    expect(await db.payment.count({ where: { invoiceId: invoice.id } })).toBe(0);
+
+    // Stored but unprocessed: a redelivery tries again (and fails the same way, counted).
+    expect((await handler()(webhookRequest(payload), "stripe")).status).toBe(400);
+    expect(await db.webhookEvent.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({ processedAt: null, attempts: 2 });
+  });
+
+  it("a signed event whose object we cannot read is stored with the error, not lost", async () => {
+    const { db } = testDb();
+    const payload = stripeEvent("payment_intent.succeeded", { id: "pi_broken", object: "payment_intent" });
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await handler()(webhookRequest(payload), "stripe");
+    expect(logged).toHaveBeenCalledOnce();
+    logged.mockRestore();
+    expect(response.status).toBe(500);
+    const stored = await db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "stripe", eventId: eventId(payload) } } });
+    expect(stored).toMatchObject({ processedAt: null, attempts: 1 });
+    expect(stored.lastError).toBeTruthy();
+  });
+
+  it("an event type we do not act on is stored and acknowledged", async () => {
+    const { db } = testDb();
+    const payload = stripeEvent("customer.created", { id: "cus_123", object: "customer" });
+    const response = await handler()(webhookRequest(payload), "stripe");
+    expect(await response.json()).toMatchObject({ status: "ignored", kind: "ignored" });
+    expect(await db.webhookEvent.count({ where: { eventId: eventId(payload) } })).toBe(1);
+  });
+
+  it("a provider that is not configured says which variables are missing", async () => {
+    const error = await rejection(Promise.resolve().then(() => getPaymentProvider("stripe", {})));
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: "PROVIDERS_UNAVAILABLE", data: { missing: ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] } });
+    expect((error as AppError).message).toContain("STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET");
+
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db);
+    const unconfigured = createStripeProvider({});
+    expect(await rejection(chargeInvoice(db, unconfigured, { invoiceId: invoice.id }, admin))).toMatchObject({ code: "PROVIDERS_UNAVAILABLE" });
+
+    const route = createWebhookHandler({ getDb: async () => db, getProvider: (name) => getPaymentProvider(name, {}) });
+    const response = await route(webhookRequest(stripeEvent("payment_intent.succeeded", {})), "stripe");
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: string }).error).toContain("STRIPE_WEBHOOK_SECRET");
+    const unknown = await route(webhookRequest("{}"), "paypal");
+    expect(unknown.status).toBe(404);
+  });
+});

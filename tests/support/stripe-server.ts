@@ -1,0 +1,180 @@
+// A local stand-in for the few Stripe API endpoints the Stripe provider uses, close enough
+// to the wire protocol for the official SDK: form-encoded request bodies (nested keys like
+// metadata[invoiceId]), Bearer secret-key auth, JSON objects shaped like Stripe's, and
+// Stripe's error envelope { error: { type, code, message, payment_intent? } }.
+//   POST /v1/payment_intents              (confirm=true charges at once)
+//   POST /v1/payment_intents/:id/confirm
+//   GET  /v1/payment_intents/:id
+//   POST /v1/refunds
+// Test cards, as at Stripe: payment_method "pm_card_visa" succeeds, "pm_card_chargeDeclined"
+// is declined (402 card_error), "pm_card_processing" leaves the intent processing.
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+type TIntent = {
+  id: string;
+  object: "payment_intent";
+  amount: number;
+  amount_received: number;
+  currency: string;
+  status: string;
+  client_secret: string;
+  description: string | null;
+  metadata: Record<string, string>;
+  payment_method: string | null;
+  last_payment_error: { code: string; message: string } | null;
+  created: number;
+  livemode: false;
+};
+
+type TRefund = {
+  id: string;
+  object: "refund";
+  amount: number;
+  currency: string;
+  status: string;
+  payment_intent: string;
+  metadata: Record<string, string>;
+  created: number;
+};
+
+export type TStripeServer = {
+  /** Give this to STRIPE_API_BASE. */
+  readonly url: string;
+  readonly secretKey: string;
+  readonly intents: ReadonlyMap<string, TIntent>;
+  readonly refunds: ReadonlyMap<string, TRefund>;
+  /** Requests by "METHOD path", for assertions. */
+  readonly requests: string[];
+  close(): Promise<void>;
+};
+
+const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Stripe's form encoding: a[b]=c becomes { a: { b: "c" } } (one level is all we need). */
+function parseForm(body: string): Record<string, string | Record<string, string>> {
+  const out: Record<string, string | Record<string, string>> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    const nested = /^([^[]+)\[([^\]]+)\]$/.exec(key);
+    if (nested) {
+      const [, outer, inner] = nested as unknown as [string, string, string];
+      const target = (typeof out[outer] === "object" ? out[outer] : (out[outer] = {})) as Record<string, string>;
+      target[inner] = value;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json", "request-id": id("req") });
+  res.end(JSON.stringify(body));
+}
+
+function stripeError(res: http.ServerResponse, status: number, error: Record<string, unknown>): void {
+  send(res, status, { error });
+}
+
+export async function startStripeServer(options: { secretKey?: string; port?: number } = {}): Promise<TStripeServer> {
+  const secretKey = options.secretKey ?? `sk_test_${randomBytes(12).toString("hex")}`;
+  const intents = new Map<string, TIntent>();
+  const refunds = new Map<string, TRefund>();
+  const requests: string[] = [];
+
+  /** Confirms with a test payment method; answers 402 on a decline, like Stripe. */
+  function confirm(res: http.ServerResponse, intent: TIntent, paymentMethod: string | undefined): void {
+    intent.payment_method = paymentMethod ?? intent.payment_method;
+    if (!intent.payment_method) {
+      return stripeError(res, 400, { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: "You must provide a payment method." });
+    }
+    if (intent.payment_method === "pm_card_chargeDeclined") {
+      intent.status = "requires_payment_method";
+      intent.last_payment_error = { code: "card_declined", message: "Your card was declined." };
+      return stripeError(res, 402, { type: "card_error", code: "card_declined", decline_code: "generic_decline", message: "Your card was declined.", payment_intent: intent });
+    }
+    if (intent.payment_method === "pm_card_processing") {
+      intent.status = "processing";
+    } else {
+      intent.status = "succeeded";
+      intent.amount_received = intent.amount;
+    }
+    intent.last_payment_error = null;
+    send(res, 200, intent);
+  }
+
+  function route(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    requests.push(`${req.method} ${path}`);
+    if (req.headers.authorization !== `Bearer ${secretKey}`) {
+      return stripeError(res, 401, { type: "invalid_request_error", message: "Invalid API Key provided." });
+    }
+    const form = parseForm(body);
+    const str = (key: string) => (typeof form[key] === "string" ? (form[key] as string) : undefined);
+    const metadata = (typeof form.metadata === "object" ? form.metadata : {}) as Record<string, string>;
+
+    if (req.method === "POST" && path === "/v1/payment_intents") {
+      const amount = Number(str("amount"));
+      if (!Number.isInteger(amount) || amount < 1 || !str("currency")) {
+        return stripeError(res, 400, { type: "invalid_request_error", code: "parameter_invalid_integer", param: "amount", message: "Invalid integer amount." });
+      }
+      const intent: TIntent = {
+        id: id("pi"),
+        object: "payment_intent",
+        amount,
+        amount_received: 0,
+        currency: str("currency")!,
+        status: str("payment_method") ? "requires_confirmation" : "requires_payment_method",
+        client_secret: "",
+        description: str("description") ?? null,
+        metadata,
+        payment_method: str("payment_method") ?? null,
+        last_payment_error: null,
+        created: now(),
+        livemode: false,
+      };
+      intent.client_secret = `${intent.id}_secret_${randomBytes(8).toString("hex")}`;
+      intents.set(intent.id, intent);
+      if (str("confirm") === "true") return confirm(res, intent, str("payment_method"));
+      return send(res, 200, intent);
+    }
+    const match = /^\/v1\/payment_intents\/([^/]+)(\/confirm)?$/.exec(path);
+    if (match) {
+      const intent = intents.get(match[1]!);
+      if (!intent) return stripeError(res, 404, { type: "invalid_request_error", code: "resource_missing", message: `No such payment_intent: '${match[1]}'` });
+      if (req.method === "GET" && !match[2]) return send(res, 200, intent);
+      if (req.method === "POST" && match[2]) return confirm(res, intent, str("payment_method"));
+    }
+    if (req.method === "POST" && path === "/v1/refunds") {
+      const intent = intents.get(str("payment_intent") ?? "");
+      if (!intent) return stripeError(res, 404, { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent." });
+      const already = [...refunds.values()].filter((r) => r.payment_intent === intent.id).reduce((sum, r) => sum + r.amount, 0);
+      const amount = str("amount") ? Number(str("amount")) : intent.amount_received - already;
+      if (intent.status !== "succeeded" || amount > intent.amount_received - already) {
+        return stripeError(res, 400, { type: "invalid_request_error", code: "charge_already_refunded", message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${intent.amount_received - already}).` });
+      }
+      const refund: TRefund = { id: id("re"), object: "refund", amount, currency: intent.currency, status: "succeeded", payment_intent: intent.id, metadata, created: now() };
+      refunds.set(refund.id, refund);
+      return send(res, 200, refund);
+    }
+    stripeError(res, 404, { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${path}).` });
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => route(req, res, Buffer.concat(chunks).toString("utf8")));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    secretKey,
+    intents,
+    refunds,
+    requests,
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
