@@ -95,7 +95,7 @@ export const planLimits = {
     },
     features: {
       llmProvider: "anthropic",
-      llmModel: "claude-sonnet-4-5",
+      llmModel: "claude-sonnet-5-5",
       toolsEnabled: true,
       customBranding: true,
       prioritySupport: false,
@@ -144,7 +144,7 @@ export const planLimits = {
     },
     features: {
       llmProvider: "anthropic",
-      llmModel: "claude-sonnet-4-5",
+      llmModel: "claude-sonnet-5-5",
       toolsEnabled: true,
       customBranding: true,
       prioritySupport: true,

@@ -6,7 +6,7 @@ import type { TChatContext } from "./load-chat-context";
 /** Used when a client overrides the provider but names no model. */
 export const DEFAULT_MODEL: Record<TLlmProviderName, string> = {
   ollama: "llama3.2",
-  anthropic: "claude-sonnet-4-5",
+  anthropic: "claude-sonnet-5-5",
   openai: "gpt-4o-mini",
 };
 

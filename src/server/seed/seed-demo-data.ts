@@ -59,6 +59,10 @@ export const DEMO_MODEL_PRICES: readonly {
   outputPer1M: string;
   cachedInputPer1M: string | null;
 }[] = [
+  // claude-sonnet-4-5 reaches end of life on 2026-11-30 (the SDK warns on every call);
+  // claude-sonnet-5-5 is the current Sonnet. Its price is assumed at Sonnet's long-standing
+  // 3 / 15 USD per 1M tokens: check the provider's price list before billing with it.
+  { provider: "anthropic", model: "claude-sonnet-5-5", inputPer1M: "3", outputPer1M: "15", cachedInputPer1M: "0.30" },
   { provider: "anthropic", model: "claude-sonnet-4-5", inputPer1M: "3", outputPer1M: "15", cachedInputPer1M: "0.30" },
   { provider: "anthropic", model: "claude-haiku-4-5", inputPer1M: "1", outputPer1M: "5", cachedInputPer1M: "0.10" },
   { provider: "openai", model: "gpt-4o", inputPer1M: "2.5", outputPer1M: "10", cachedInputPer1M: "1.25" },
@@ -150,7 +154,7 @@ const DEMO_CLIENTS: readonly TDemoClient[] = [
     ageDays: 260,
     scale: 0.9,
     override: { provider: "openai", model: "gpt-4o" },
-    fallbackChain: [{ provider: "anthropic", model: "claude-sonnet-4-5" }],
+    fallbackChain: [{ provider: "anthropic", model: "claude-sonnet-5-5" }],
   },
   {
     slug: "vantage-analytics",
@@ -195,7 +199,7 @@ const DEMO_CLIENTS: readonly TDemoClient[] = [
     scale: 1.2,
     alertWebhook: true,
     override: { provider: "openai", model: "gpt-4o" },
-    fallbackChain: [{ provider: "anthropic", model: "claude-sonnet-4-5" }],
+    fallbackChain: [{ provider: "anthropic", model: "claude-sonnet-5-5" }],
   },
   { slug: "sterling-bank", name: "Sterling Bank", plan: "enterprise", industry: "finance", ageDays: 210, scale: 0.8 },
 ];
@@ -413,13 +417,14 @@ export function callCostUsd(ref: TModelRef, inputTokens: number, cachedInputToke
 /** Models a client's calls go to: mostly its main model, some to a cheaper sibling. */
 function modelMix(primary: TModelRef): { ref: TModelRef; weight: number }[] {
   const sibling: Record<string, TModelRef | undefined> = {
+    "claude-sonnet-5-5": { provider: "anthropic", model: "claude-haiku-4-5" },
     "claude-sonnet-4-5": { provider: "anthropic", model: "claude-haiku-4-5" },
-    "claude-haiku-4-5": { provider: "anthropic", model: "claude-sonnet-4-5" },
+    "claude-haiku-4-5": { provider: "anthropic", model: "claude-sonnet-5-5" },
     "gpt-4o": { provider: "openai", model: "gpt-4o-mini" },
     "gpt-4o-mini": { provider: "openai", model: "gpt-4o" },
   };
   const other = sibling[primary.model];
-  const share = primary.model === "claude-sonnet-4-5" || primary.model === "gpt-4o" ? 0.2 : 0.08;
+  const share = primary.model.startsWith("claude-sonnet") || primary.model === "gpt-4o" ? 0.2 : 0.08;
   return other ? [{ ref: primary, weight: 1 - share }, { ref: other, weight: share }] : [{ ref: primary, weight: 1 }];
 }
 
