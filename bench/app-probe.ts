@@ -31,7 +31,11 @@ const state = {
   /** Per request, when only one request was in flight the whole time: server time minus provider time. */
   soloOverheadMs: [] as number[],
 };
+/** One call of each distinct statement (full text and parameters), for EXPLAIN ANALYZE by the benchmark. */
+const samples = new Map<string, { text: string; values: unknown[] }>();
 let inFlight = 0;
+/** Handlers still running: from 'request' until the handler's answer is written (even to a closed socket). */
+let pendingHandlers = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 
@@ -52,7 +56,7 @@ function reset(): void {
 
 function sqlKey(config: unknown): string {
   const text = typeof config === "string" ? config : ((config as { text?: unknown } | null)?.text ?? "");
-  return String(text).replace(/\s+/g, " ").trim().slice(0, 160);
+  return String(text).replace(/\s+/g, " ").trim().slice(0, 600);
 }
 
 type TCallback = (error: unknown, result: unknown) => void;
@@ -91,6 +95,12 @@ function timed(original: (...args: unknown[]) => unknown, self: unknown, args: u
 const clientQuery = pg.Client.prototype.query as unknown as (...args: unknown[]) => unknown;
 (pg.Client.prototype as unknown as { query: unknown }).query = function query(this: unknown, ...args: unknown[]) {
   const key = sqlKey(args[0]);
+  if (!samples.has(key) && samples.size < 100) {
+    const config = args[0] as { text?: unknown; values?: unknown[] } | string;
+    const text = typeof config === "string" ? config : String(config?.text ?? "");
+    const values = (typeof config === "string" ? args[1] : config?.values) ?? (Array.isArray(args[1]) ? args[1] : []);
+    samples.set(key, { text, values: Array.isArray(values) ? values : [] });
+  }
   const started = performance.now();
   state.queries += 1;
   return timed(clientQuery, this, args, () => {
@@ -138,6 +148,16 @@ http.Server.prototype.emit = function patchedEmit(this: http.Server, event: stri
     } else {
       soloValid = false;
     }
+    pendingHandlers += 1;
+    let answered = false;
+    const writeHead = res.writeHead;
+    res.writeHead = function patchedWriteHead(this: http.ServerResponse, ...rest: unknown[]) {
+      if (!answered) {
+        answered = true;
+        pendingHandlers -= 1;
+      }
+      return (writeHead as (...args: unknown[]) => http.ServerResponse).apply(this, rest);
+    } as typeof res.writeHead;
     let finished = false;
     const end = () => {
       if (finished) return;
@@ -153,7 +173,7 @@ http.Server.prototype.emit = function patchedEmit(this: http.Server, event: stri
     res.once("finish", end);
     res.once("close", end);
   }
-  return emit.call(this, event, ...args) as boolean;
+  return (emit as (this: http.Server, event: string | symbol, ...rest: unknown[]) => boolean).call(this, event, ...args);
 } as typeof http.Server.prototype.emit;
 
 let session: Session | null = null;
@@ -167,6 +187,8 @@ async function handle(message: { cmd: string; file?: string }): Promise<unknown>
       const cpu = process.cpuUsage(state.cpu);
       return {
         elapsedMs: performance.now() - state.since,
+        inFlight,
+        pendingHandlers,
         cpuUserMs: cpu.user / 1000,
         cpuSystemMs: cpu.system / 1000,
         queries: state.queries,
@@ -183,6 +205,10 @@ async function handle(message: { cmd: string; file?: string }): Promise<unknown>
         loopDelayMaxMs: loopDelay.max / 1e6,
       };
     }
+    case "busy":
+      return { inFlight, pendingHandlers };
+    case "samples":
+      return Object.fromEntries(samples);
     case "profile-start":
       session = new Session();
       session.connect();
@@ -213,3 +239,5 @@ if (process.send) {
 }
 // Exit cleanly on SIGTERM so `--cpu-prof` (if used by hand) can write its file.
 process.once("SIGTERM", () => process.exit(0));
+// The benchmark went away (or was killed): do not linger as an orphan.
+process.once("disconnect", () => process.exit(0));
