@@ -37,6 +37,18 @@ export async function revokeApiKey(db: TDbClient, input: { clientId: string; api
   if (count === 0) throw new AppError("NOT_FOUND", "No active API key with that id for this client.");
 }
 
+type TKeyRow = {
+  id: string;
+  kind: TApiKeyKind;
+  keyHash: string;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  clientId: string;
+  planKey: string;
+  status: "active" | "suspended" | "cancelled";
+  allowedOrigins: string[];
+};
+
 export type TAuthenticatedClient = {
   id: string;
   planKey: string;
@@ -60,17 +72,19 @@ export async function authenticateApiKey(
     throw new AppError("UNAUTHORIZED", "Missing or malformed API key: send Authorization: Bearer <key>.");
   }
   const keyHash = hashApiKey(key);
-  const row = await db.apiKey.findUnique({
-    where: { keyHash },
-    select: {
-      id: true,
-      kind: true,
-      keyHash: true,
-      revokedAt: true,
-      lastUsedAt: true,
-      client: { select: { id: true, planKey: true, status: true, allowedOrigins: true } },
-    },
-  });
+  // One round trip: this runs on every chat request (Prisma's relation select costs two).
+  const rows = await db.$queryRawUnsafe<TKeyRow[]>(
+    `SELECT k.id, k.kind::text AS kind, k."keyHash", k."revokedAt", k."lastUsedAt",
+            c.id AS "clientId", c."planKey", c.status::text AS status, c."allowedOrigins"
+     FROM "ApiKey" k JOIN "Client" c ON c.id = k."clientId"
+     WHERE k."keyHash" = $1`,
+    keyHash,
+  );
+  const found = rows[0];
+  const row = found && {
+    ...found,
+    client: { id: found.clientId, planKey: found.planKey, status: found.status, allowedOrigins: found.allowedOrigins },
+  };
   // The lookup is by hash, so timing reveals nothing about the key; the explicit
   // constant-time comparison guards against a lookup that ever matches loosely.
   if (!row || !timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(keyHash)) || row.revokedAt) {
