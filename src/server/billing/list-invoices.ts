@@ -1,8 +1,6 @@
 // Invoices across all clients, newest first, paged in SQL (the dashboard must stay
 // fast at 100,000 invoices: the order uses the issuedAt index).
-//
-// Billing's read side until src/server/billing exists: move this file there
-// (and the procedure to a billing router) when it does; the page calls it once.
+// One invoice with its lines: get-invoice.ts.
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
 

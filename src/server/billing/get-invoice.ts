@@ -1,0 +1,111 @@
+// One invoice with its lines, as the dashboard and the API show it (the DTO: amounts
+// as decimal strings with the currency's decimals, no Prisma types).
+import { z } from "zod";
+import type { TDbClient } from "@/server/db/client";
+import { AppError } from "@/server/errors/app-error";
+import { formatMinorUnits } from "@/server/plans/proration";
+import { INVOICE_STATUSES } from "./list-invoices";
+import { LINE_KINDS } from "./pricing";
+
+export const ZGetInvoiceInput = z.object({ id: z.uuid("must be an invoice id") });
+export type TGetInvoiceInput = z.infer<typeof ZGetInvoiceInput>;
+
+export const ZInvoiceLineItem = z.object({
+  kind: z.enum(LINE_KINDS),
+  metric: z.string().nullable(),
+  description: z.string(),
+  /** Decimal strings; amount has the currency's minor-unit decimals. */
+  quantity: z.string(),
+  unitPrice: z.string(),
+  amount: z.string(),
+  sortOrder: z.number().int(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const ZInvoiceDetail = z.object({
+  id: z.string(),
+  number: z.string(),
+  clientId: z.string(),
+  clientName: z.string(),
+  period: z.string(),
+  periodStart: z.date(),
+  periodEnd: z.date(),
+  currency: z.string(),
+  status: z.enum(INVOICE_STATUSES),
+  planKey: z.string(),
+  planVersion: z.number().int(),
+  /** Decimal strings in the currency's major unit; total = subtotal + tax = sum of lines. */
+  subtotal: z.string(),
+  tax: z.string(),
+  total: z.string(),
+  amountPaid: z.string(),
+  amountRefunded: z.string(),
+  issuedAt: z.date(),
+  dueAt: z.date(),
+  paidAt: z.date().nullable(),
+  notes: z.string().nullable(),
+  lines: z.array(ZInvoiceLineItem),
+});
+export type TInvoiceDetail = z.infer<typeof ZInvoiceDetail>;
+
+const SELECT = {
+  id: true,
+  number: true,
+  clientId: true,
+  period: true,
+  periodStart: true,
+  periodEnd: true,
+  currency: true,
+  status: true,
+  planKey: true,
+  planVersion: true,
+  subtotal: true,
+  tax: true,
+  total: true,
+  amountPaid: true,
+  amountRefunded: true,
+  issuedAt: true,
+  dueAt: true,
+  paidAt: true,
+  notes: true,
+  client: { select: { name: true } },
+  lineItems: {
+    select: { kind: true, metric: true, description: true, quantity: true, unitPrice: true, amount: true, sortOrder: true, metadata: true },
+    orderBy: { sortOrder: "asc" },
+  },
+} as const;
+
+type TInvoiceWhere = { id: string } | { clientId_period: { clientId: string; period: string } };
+
+/** The invoice, or null when there is none (callers decide whether that is an error). */
+export async function findInvoice(db: TDbClient, where: TInvoiceWhere): Promise<TInvoiceDetail | null> {
+  const row = await db.invoice.findUnique({ where, select: SELECT });
+  if (!row) return null;
+  const money = (value: { toString(): string }) => formatMinorUnits(value.toString(), row.currency);
+  const { client, lineItems, subtotal, tax, total, amountPaid, amountRefunded, ...invoice } = row;
+  return {
+    ...invoice,
+    clientName: client.name,
+    subtotal: money(subtotal),
+    tax: money(tax),
+    total: money(total),
+    amountPaid: money(amountPaid),
+    amountRefunded: money(amountRefunded),
+    lines: lineItems.map((line) => ({
+      kind: line.kind as (typeof LINE_KINDS)[number],
+      metric: line.metric,
+      description: line.description,
+      quantity: line.quantity.toFixed(),
+      unitPrice: line.unitPrice.toFixed(),
+      amount: money(line.amount),
+      sortOrder: line.sortOrder,
+      metadata: (line.metadata as Record<string, unknown> | null) ?? null,
+    })),
+  };
+}
+
+export async function getInvoice(db: TDbClient, input: TGetInvoiceInput): Promise<TInvoiceDetail> {
+  const invoice = await findInvoice(db, { id: input.id });
+  if (!invoice) throw new AppError("NOT_FOUND", "No invoice with that id.", { id: input.id });
+  return invoice;
+}
