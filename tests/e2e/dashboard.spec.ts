@@ -118,3 +118,19 @@ test("an admin issues an API key that is shown once; a viewer sees no key contro
   await expect(page.getByRole("button", { name: "Revoke" })).toHaveCount(0);
   await shot(page, "client-overview-viewer");
 });
+
+test("an admin prices a new model on the Providers page", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByTestId("session-role")).toHaveText("admin");
+  await page.getByRole("link", { name: "Providers" }).click();
+  const form = page.getByRole("form", { name: "New model price" });
+  await form.getByLabel("Provider").selectOption("openai");
+  await form.getByLabel("Model").fill("gpt-e2e-mini");
+  await form.getByLabel("Input", { exact: true }).fill("0.4");
+  await form.getByLabel("Output", { exact: true }).fill("1.6");
+  page.once("dialog", (dialog) => void dialog.accept());
+  await form.getByRole("button", { name: "Add price" }).click();
+  await expect(form.getByText("openai gpt-e2e-mini is priced from now on.")).toBeVisible();
+  await expect(page.getByTestId("model-price-row").filter({ hasText: "gpt-e2e-mini" })).toBeVisible();
+  await shot(page, "providers-price-added");
+});

@@ -4,11 +4,13 @@ import { formatDate, formatUnitPrice } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { ModelPriceStateBadge } from "@/components/status-badges";
+import { getSession } from "@/server/auth/auth-options";
+import { ModelPriceForm } from "./model-price-form";
 
 export const metadata = { title: "Providers" };
 
 export default async function ProvidersPage() {
-  const prices = await api.providers.modelPrices();
+  const [prices, session] = await Promise.all([api.providers.modelPrices(), getSession()]);
   return (
     <div>
       <PageHeader
@@ -17,7 +19,7 @@ export default async function ProvidersPage() {
       />
       {prices.length === 0 ? (
         <EmptyState title="No model prices yet">
-          Until a model has a price, its calls are recorded with zero cost. Add prices to the ModelPrice table (the seed adds defaults).
+          Until a model has a price, its calls are recorded with zero cost. An admin adds prices below (the seed adds defaults).
         </EmptyState>
       ) : (
         <Card className="p-0">
@@ -53,6 +55,7 @@ export default async function ProvidersPage() {
           </Table>
         </Card>
       )}
+      {session?.user.role === "admin" ? <ModelPriceForm /> : null}
     </div>
   );
 }
