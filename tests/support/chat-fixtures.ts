@@ -11,7 +11,7 @@ export const WIDGET_ORIGIN = "https://shop.example.com";
 
 export async function ensureModelPrices(db: TDbClient): Promise<void> {
   const prices = [
-    { provider: "anthropic", model: "claude-sonnet-4-5", inputPer1M: "3", outputPer1M: "15", cachedInputPer1M: "0.3" },
+    { provider: "anthropic", model: "claude-sonnet-5-5", inputPer1M: "3", outputPer1M: "15", cachedInputPer1M: "0.3" },
     { provider: "openai", model: "gpt-4o-mini", inputPer1M: "0.15", outputPer1M: "0.6", cachedInputPer1M: "0.075" },
   ];
   for (const price of prices) {
@@ -42,7 +42,7 @@ export async function createChatClient(
       key: planKey,
       name: `Chat ${suffix}`,
       limits: options.limits ?? { messagesPerMonth: 1000 },
-      features: { llmProvider: provider, llmModel: options.model ?? (provider === "openai" ? "gpt-4o-mini" : provider === "ollama" ? "llama3.2" : "claude-sonnet-4-5") },
+      features: { llmProvider: provider, llmModel: options.model ?? (provider === "openai" ? "gpt-4o-mini" : provider === "ollama" ? "llama3.2" : "claude-sonnet-5-5") },
       pricing: { baseCost: "0", currency: "USD", usageMultiplier: "1", prorationMode: "daily", metrics: {} },
       ...(options.upgradeMessage ? { upgradeMessage: options.upgradeMessage } : {}),
     },

@@ -54,7 +54,7 @@ export function teamPlan(key: string, patch: Partial<TPlanDefinitionInput> = {})
     description: "For teams",
     sortOrder: 5,
     limits: { messagesPerMonth: 2_000, tokensPerMonth: null, requestsPerMinute: 60 },
-    features: { llmProvider: "anthropic", llmModel: "claude-sonnet-4-5", toolsEnabled: true },
+    features: { llmProvider: "anthropic", llmModel: "claude-sonnet-5-5", toolsEnabled: true },
     pricing: {
       baseCost: "49.00",
       currency: "USD",
