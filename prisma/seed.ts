@@ -1,3 +1,4 @@
+import "../scripts/load-env";
 // npm run db:seed [-- --clients=N]: demo data in the database the environment names
 // (PostgreSQL with DATABASE_URL, else the embedded PGlite under PGLITE_DATA_DIR).
 // Safe to run again: nothing is duplicated. The work is in seedDemoData.

@@ -1,26 +1,16 @@
 // npm start: one command from a fresh clone to a running dashboard.
-// 1. With no DATABASE_URL (embedded PGlite), creates a session secret under .data/ if
-//    none is configured; with PostgreSQL, the configuration must be complete.
+// 1. With no DATABASE_URL (embedded PGlite), load-env provides a session secret kept
+//    under .data/ if none is configured; with PostgreSQL, the configuration must be complete.
 // 2. Builds the app when there is no build or the sources are newer than it.
 // 3. Applies pending migrations; in embedded mode, seeds demo data into an empty database.
 // 4. Runs `next start` (port PORT, default 3000) until stopped.
 import "./load-env";
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", ".bin", "next");
-
-function ensureEmbeddedSecret() {
-  if (process.env.DATABASE_URL || process.env.NEXTAUTH_SECRET) return;
-  const dataDir = path.dirname(path.resolve(process.env.PGLITE_DATA_DIR || ".data/pglite"));
-  const secretFile = path.join(dataDir, "nextauth-secret");
-  fs.mkdirSync(dataDir, { recursive: true });
-  if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
-  process.env.NEXTAUTH_SECRET = fs.readFileSync(secretFile, "utf8").trim();
-}
 
 function newestMtime(entry: string): number {
   if (!fs.existsSync(entry)) return 0;
@@ -60,7 +50,6 @@ async function prepareDatabase() {
 }
 
 async function main() {
-  ensureEmbeddedSecret();
   const { env } = await import("@/env");
   env(); // one clear message for a missing or malformed variable, before anything starts
   buildIfStale();

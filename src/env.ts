@@ -16,7 +16,10 @@ const ZServerEnv = z.object({
   ),
   PGLITE_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data/pglite")),
   /** Secret that signs admin sessions; at least 32 characters. */
-  NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters")),
+  NEXTAUTH_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string({ error: "is required: 32+ random characters, e.g. openssl rand -base64 32" }).min(32, "must be at least 32 characters"),
+  ),
   NEXTAUTH_URL: z.preprocess(emptyAsUndefined, z.url().default("http://localhost:3000")),
   /** Local Ollama server (the free plan's default provider). */
   OLLAMA_BASE_URL: z.preprocess(emptyAsUndefined, z.url().default("http://127.0.0.1:11434")),
