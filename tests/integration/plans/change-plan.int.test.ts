@@ -1,33 +1,13 @@
-import { TRPCError } from "@trpc/server";
-import { beforeAll, expect, it } from "vitest";
-import type { TSession } from "@/server/auth/session";
+import type { TRPCError } from "@trpc/server";
+import { expect, it } from "vitest";
 import { changePlan, previewPlanChange } from "@/server/plans/change-plan";
 import { periodOf } from "@/server/usage/period";
-import { createTestAdmin, createTestClient } from "../../support/fixtures";
+import { createTestClient } from "../../support/fixtures";
 import { describeEachDatabase } from "../../support/test-database";
-import { callerFor, httpCall, teamPlan, uniquePlanKey } from "./plan-test-support";
+import { useAdminAndViewer, rejection, httpCall, teamPlan, uniquePlanKey } from "./plan-test-support";
 
 describeEachDatabase("plans: changing a client's plan", (testDb) => {
-  let admin: TSession;
-  let viewer: TSession;
-
-  beforeAll(async () => {
-    const { db } = testDb();
-    admin = { user: await createTestAdmin(db, "admin") };
-    viewer = { user: await createTestAdmin(db, "viewer") };
-  });
-
-  const asAdmin = () => callerFor(testDb().db, admin);
-  const asViewer = () => callerFor(testDb().db, viewer);
-
-  async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
-    const error = await promise.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(TRPCError);
-    return error as TRPCError;
-  }
+  const { asAdmin, asViewer, sessions } = useAdminAndViewer(testDb);
 
   /** A Starter-like (29) and a Pro-like (99) plan, daily proration, and a client on the first. */
   async function starterAndPro(options: { proLimits?: Record<string, number | null> } = {}) {
@@ -68,7 +48,7 @@ describeEachDatabase("plans: changing a client's plan", (testDb) => {
     expect(preview.periodEnd.toISOString()).toBe("2026-12-01T00:00:00.000Z");
     expect(await db.client.findUniqueOrThrow({ where: { id: clientId }, select: { planKey: true } })).toEqual({ planKey: starter });
 
-    const result = await changePlan(db, { clientId, toPlanKey: pro, reason: "needs more messages", confirmWarnings: false }, admin.user, at);
+    const result = await changePlan(db, { clientId, toPlanKey: pro, reason: "needs more messages", confirmWarnings: false }, sessions().admin.user, at);
     const { planChangeId, ...changed } = result;
     expect(changed).toEqual(preview);
     expect(planChangeId).toEqual(expect.any(String));
@@ -83,7 +63,7 @@ describeEachDatabase("plans: changing a client's plan", (testDb) => {
       prorationMode: "daily",
       currency: "USD",
       warnings: [],
-      changedBy: admin.user.email,
+      changedBy: sessions().admin.user.email,
       reason: "needs more messages",
       invoiceId: null,
     });
@@ -94,7 +74,7 @@ describeEachDatabase("plans: changing a client's plan", (testDb) => {
     const audit = await db.auditLog.findMany({ where: { clientId, action: "client.plan_change" } });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
-      actorEmail: admin.user.email,
+      actorEmail: sessions().admin.user.email,
       entityType: "Client",
       entityId: clientId,
       reason: "needs more messages",
@@ -129,7 +109,7 @@ describeEachDatabase("plans: changing a client's plan", (testDb) => {
     expect(preview.warnings).toEqual([{ limitKey: "messagesPerMonth", current: "600", newLimit: 500 }]);
     expect(preview.requiresConfirmation).toBe(true);
 
-    const response = await httpCall(db, admin, "plans.changePlan", { clientId, toPlanKey: pro, reason: "cost cutting", confirmWarnings: false });
+    const response = await httpCall(db, sessions().admin, "plans.changePlan", { clientId, toPlanKey: pro, reason: "cost cutting", confirmWarnings: false });
     expect(response.status).toBe(409);
     expect(response.error?.message).toMatch(/messagesPerMonth: 600 used, new limit 500/);
     expect(response.error?.data.appError?.warnings).toEqual(preview.warnings);
@@ -156,8 +136,8 @@ describeEachDatabase("plans: changing a client's plan", (testDb) => {
   it("a change and a change back the same day cancel out (daily proration)", async () => {
     const { db } = testDb();
     const { starter, pro, clientId } = await starterAndPro();
-    const up = await changePlan(db, { clientId, toPlanKey: pro, reason: "try Pro", confirmWarnings: false }, admin.user, new Date("2026-11-15T09:00:00Z"));
-    const back = await changePlan(db, { clientId, toPlanKey: starter, reason: "back", confirmWarnings: false }, admin.user, new Date("2026-11-15T17:00:00Z"));
+    const up = await changePlan(db, { clientId, toPlanKey: pro, reason: "try Pro", confirmWarnings: false }, sessions().admin.user, new Date("2026-11-15T09:00:00Z"));
+    const back = await changePlan(db, { clientId, toPlanKey: starter, reason: "back", confirmWarnings: false }, sessions().admin.user, new Date("2026-11-15T17:00:00Z"));
     expect([up.creditAmount, up.chargeAmount, back.creditAmount, back.chargeAmount]).toEqual(["15.47", "52.80", "52.80", "15.47"]);
     const rows = await db.planChange.findMany({ where: { clientId }, orderBy: { effectiveAt: "asc" } });
     const net = rows.reduce((sum, row) => sum.plus(row.chargeAmount).minus(row.creditAmount), rows[0]!.creditAmount.minus(rows[0]!.creditAmount));

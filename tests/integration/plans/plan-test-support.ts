@@ -1,6 +1,8 @@
 // Shared by the plans suites: tRPC callers (direct, and through the real HTTP handler
 // for the error shape the dashboard receives) and plan definitions.
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { beforeAll, expect } from "vitest";
 import superjson from "superjson";
 import { appRouter, createCaller } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
@@ -8,7 +10,7 @@ import type { TSession } from "@/server/auth/session";
 import type { TDb } from "@/server/db/client";
 import type { TPlanDetail } from "@/server/plans/get-plan";
 import type { TPlanDefinitionInput } from "@/server/plans/plan-config";
-import { uniqueSuffix } from "../../support/fixtures";
+import { createTestAdmin, uniqueSuffix } from "../../support/fixtures";
 
 export function callerFor(db: TDb, session: TSession | null) {
   return createCaller(createTRPCContext({ db, session, headers: new Headers() }));
@@ -80,4 +82,30 @@ export function definitionOf(plan: TPlanDetail): Omit<TPlanDefinitionInput, "key
     upgradeMessage: plan.upgradeMessage,
     upgradeUrl: plan.upgradeUrl ?? undefined,
   };
+}
+
+/** A signed-in admin and viewer for a suite, and tRPC callers acting as them. */
+export function useAdminAndViewer(testDb: () => { db: TDb }) {
+  let admin: TSession;
+  let viewer: TSession;
+  beforeAll(async () => {
+    const { db } = testDb();
+    admin = { user: await createTestAdmin(db, "admin") };
+    viewer = { user: await createTestAdmin(db, "viewer") };
+  });
+  return {
+    sessions: () => ({ admin, viewer }),
+    asAdmin: () => callerFor(testDb().db, admin),
+    asViewer: () => callerFor(testDb().db, viewer),
+  };
+}
+
+/** The TRPCError a call was refused with (fails the test if it succeeded). */
+export async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  return error as TRPCError;
 }

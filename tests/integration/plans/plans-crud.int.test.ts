@@ -1,33 +1,13 @@
-import { TRPCError } from "@trpc/server";
-import { beforeAll, expect, it } from "vitest";
-import type { TSession } from "@/server/auth/session";
+import type { TRPCError } from "@trpc/server";
+import { expect, it } from "vitest";
 import { AppError } from "@/server/errors/app-error";
 import { periodOf } from "@/server/usage/period";
-import { createTestAdmin, createTestClient } from "../../support/fixtures";
+import { createTestClient } from "../../support/fixtures";
 import { describeEachDatabase } from "../../support/test-database";
-import { callerFor, definitionOf, httpCall, teamPlan, uniquePlanKey } from "./plan-test-support";
+import { useAdminAndViewer, rejection, definitionOf, httpCall, teamPlan, uniquePlanKey } from "./plan-test-support";
 
 describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
-  let admin: TSession;
-  let viewer: TSession;
-
-  beforeAll(async () => {
-    const { db } = testDb();
-    admin = { user: await createTestAdmin(db, "admin") };
-    viewer = { user: await createTestAdmin(db, "viewer") };
-  });
-
-  const asAdmin = () => callerFor(testDb().db, admin);
-  const asViewer = () => callerFor(testDb().db, viewer);
-
-  async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
-    const error = await promise.then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(TRPCError);
-    return error as TRPCError;
-  }
+  const { asAdmin, asViewer, sessions } = useAdminAndViewer(testDb);
 
   it("creates a plan from a copy: limits, features and pricing left out come from the source; version 1 is snapshotted and audited", async () => {
     const { db } = testDb();
@@ -49,11 +29,11 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
 
     const versions = await db.planConfigVersion.findMany({ where: { planKey: copyKey } });
     expect(versions).toHaveLength(1);
-    expect(versions[0]).toMatchObject({ version: 1, createdBy: admin.user.email });
+    expect(versions[0]).toMatchObject({ version: 1, createdBy: sessions().admin.user.email });
     expect(versions[0]!.snapshot).toMatchObject({ key: copyKey, version: 1, limits: copy.limits, pricing: copy.pricing });
     const audit = await db.auditLog.findMany({ where: { entityType: "PlanConfig", entityId: copyKey } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: "plan.create", actorEmail: admin.user.email });
+    expect(audit[0]).toMatchObject({ action: "plan.create", actorEmail: sessions().admin.user.email });
     expect(audit[0]!.after).toMatchObject({ key: copyKey, copiedFrom: sourceKey });
   });
 
@@ -68,7 +48,7 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
     const missing = await rejection(asAdmin().plans.create({ copyFrom: "no-such-plan", plan: { key: uniquePlanKey(), name: "X" } }));
     expect(missing.code).toBe("NOT_FOUND");
 
-    const response = await httpCall(testDb().db, admin, "plans.create", { plan: { key: uniquePlanKey(), name: "Bare" } });
+    const response = await httpCall(testDb().db, sessions().admin, "plans.create", { plan: { key: uniquePlanKey(), name: "Bare" } });
     expect(response.status).toBe(400);
     expect(response.error?.data.zodError?.fieldErrors.plan).toEqual([
       "limits: is required (or give copyFrom to copy it from another plan)",
@@ -93,7 +73,7 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
     expect(await db.planConfigVersion.count({ where: { planKey: key } })).toBe(2);
 
     const audit = await db.auditLog.findFirstOrThrow({ where: { entityId: key, action: "plan.update" } });
-    expect(audit.actorEmail).toBe(admin.user.email);
+    expect(audit.actorEmail).toBe(sessions().admin.user.email);
     expect(audit.before).toMatchObject({ version: 1, name: `Team ${key}`, limits: { messagesPerMonth: 2_000 } });
     expect(audit.after).toMatchObject({ version: 2, name: "Team (2026)", limits: { messagesPerMonth: 3_000 } });
   });
@@ -169,12 +149,12 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
       },
     ];
     for (const { plan, message } of cases) {
-      const response = await httpCall(db, admin, "plans.update", { key, expectedVersion: 1, plan });
+      const response = await httpCall(db, sessions().admin, "plans.update", { key, expectedVersion: 1, plan });
       expect(response.status).toBe(400);
       expect(response.error?.data.code).toBe("BAD_REQUEST");
       expect(response.error?.data.zodError?.fieldErrors.plan).toContain(message);
     }
-    const created2 = await httpCall(db, admin, "plans.create", { plan: { ...teamPlan(uniquePlanKey()), limits: { tokensPerMonth: -5 } } });
+    const created2 = await httpCall(db, sessions().admin, "plans.create", { plan: { ...teamPlan(uniquePlanKey()), limits: { tokensPerMonth: -5 } } });
     expect(created2.error?.data.zodError?.fieldErrors.plan).toEqual(["limits.tokensPerMonth: must be 0 or more (null means unlimited)"]);
     expect((await asAdmin().plans.get({ key })).version).toBe(1);
     expect(await db.planConfigVersion.count({ where: { planKey: key } })).toBe(1);
@@ -186,7 +166,7 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
     await asAdmin().plans.create({ plan: teamPlan(key) });
     for (let i = 0; i < 3; i++) await createTestClient(db, { planKey: key });
 
-    const response = await httpCall(db, admin, "plans.archive", { key });
+    const response = await httpCall(db, sessions().admin, "plans.archive", { key });
     expect(response.status).toBe(409);
     expect(response.error?.message).toBe("3 clients are on this plan; move them first");
     expect(response.error?.data.appError).toMatchObject({ code: "CONFLICT", clientCount: 3 });
@@ -196,11 +176,11 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
     await asAdmin().plans.create({ plan: teamPlan(emptyKey) });
     expect(await asAdmin().plans.archive({ key: emptyKey })).toMatchObject({ key: emptyKey, active: false, clientCount: 0 });
     const audit = await db.auditLog.findFirstOrThrow({ where: { entityId: emptyKey, action: "plan.archive" } });
-    expect(audit).toMatchObject({ actorEmail: admin.user.email, before: { active: true }, after: { active: false } });
+    expect(audit).toMatchObject({ actorEmail: sessions().admin.user.email, before: { active: true }, after: { active: false } });
     expect(await rejection(asAdmin().plans.archive({ key: "no-such-plan" }))).toMatchObject({ code: "NOT_FOUND" });
   });
 
-  it("a viewer reads plans but every change is FORBIDDEN and writes nothing", async () => {
+  it("a sessions().viewer reads plans but every change is FORBIDDEN and writes nothing", async () => {
     const { db } = testDb();
     const key = uniquePlanKey();
     const created = await asAdmin().plans.create({ plan: teamPlan(key) });
@@ -212,11 +192,11 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
       asViewer().plans.create({ plan: teamPlan(uniquePlanKey()) }),
       asViewer().plans.update({ key, expectedVersion: 1, plan: { ...definitionOf(created), name: "Viewer was here" } }),
       asViewer().plans.archive({ key }),
-      asViewer().plans.changePlan({ clientId: client.id, toPlanKey: key, reason: "viewer tries", confirmWarnings: true }),
+      asViewer().plans.changePlan({ clientId: client.id, toPlanKey: key, reason: "sessions().viewer tries", confirmWarnings: true }),
     ];
     for (const attempt of attempts) expect((await rejection(attempt)).code).toBe("FORBIDDEN");
     expect(await asAdmin().plans.get({ key })).toMatchObject({ version: 1, name: `Team ${key}`, active: true });
-    expect(await db.auditLog.count({ where: { actorEmail: viewer.user.email } })).toBe(0);
+    expect(await db.auditLog.count({ where: { actorEmail: sessions().viewer.user.email } })).toBe(0);
 
     const anonymous = await httpCall(db, null, "plans.get", { key }, "GET");
     expect(anonymous.status).toBe(401);
@@ -255,7 +235,7 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
 
     expect((await asViewer().plans.previewImpact({ key, limits: { messagesPerMonth: 1_000 } })).count).toBe(0);
     expect(await rejection(asViewer().plans.previewImpact({ key: "no-such-plan", limits: {} }))).toMatchObject({ code: "NOT_FOUND" });
-    const invalid = await httpCall(db, viewer, "plans.previewImpact", { key, limits: { messagesPerMonth: -3 } }, "GET");
+    const invalid = await httpCall(db, sessions().viewer, "plans.previewImpact", { key, limits: { messagesPerMonth: -3 } }, "GET");
     expect(invalid.error?.data.zodError?.fieldErrors.limits).toEqual(["messagesPerMonth: must be 0 or more (null means unlimited)"]);
   });
 
