@@ -28,6 +28,7 @@ async function main() {
     const result = await runBilling(database.db, {
       period,
       now,
+      actor: { id: null, email: "system:billing-run" },
       onProgress: ({ done, total, clientId, outcome }) => {
         if (outcome === "failed") console.error(`  ${clientId}: failed`);
         if (done === total || done - lastDone >= 100 || performance.now() - lastAt > 2000) {

@@ -35,6 +35,13 @@ const ZServerEnv = z.object({
   STRIPE_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().startsWith("whsec_", "must be a Stripe webhook secret (whsec_...)").optional()),
   /** Another Stripe API origin (tests: a local server speaking Stripe's API). Unset: api.stripe.com. */
   STRIPE_API_BASE: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /** Bearer token the cron routes (/api/cron/*) require. Unset: those routes answer 503. */
+  CRON_SECRET: z.preprocess(emptyAsUndefined, z.string().min(24, "must be at least 24 characters").optional()),
+  /** The seller printed on invoices (name, postal address lines separated by "\n", email, tax id). */
+  INVOICE_SELLER_NAME: z.preprocess(emptyAsUndefined, z.string().default("Meterline Ltd.")),
+  INVOICE_SELLER_ADDRESS: z.preprocess(emptyAsUndefined, z.string().default("1 Example Street\nLondon EC1A 1AA\nUnited Kingdom")),
+  INVOICE_SELLER_EMAIL: z.preprocess(emptyAsUndefined, z.email().default("billing@meterline.local")),
+  INVOICE_SELLER_TAX_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;

@@ -31,7 +31,7 @@ import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { ZPeriod, periodRange } from "@/server/usage/period";
 import { findInvoice, type TInvoiceDetail } from "./get-invoice";
-import { issueInvoices } from "./issue-invoices";
+import { issueInvoices, type TBillingActor } from "./issue-invoices";
 
 /** Days between issue and due date. */
 export const DEFAULT_NET_DAYS = 14;
@@ -45,6 +45,7 @@ export type TGenerateInvoiceInput = z.infer<typeof ZGenerateInvoiceInput>;
 export type TGenerateInvoiceOptions = TGenerateInvoiceInput & {
   now?: Date;
   netDays?: number;
+  actor?: TBillingActor;
 };
 
 export type TGenerateInvoiceResult = {
@@ -80,7 +81,7 @@ export async function generateInvoice(db: TDb, options: TGenerateInvoiceOptions)
   assertClosedPeriod(input.period, now);
   try {
     const invoiceId = await inTransaction(db, async (tx) => {
-      const { issued, failed } = await issueInvoices(tx, [input.clientId], { period: input.period, now, netDays });
+      const { issued, failed } = await issueInvoices(tx, [input.clientId], { period: input.period, now, netDays, actor: options.actor });
       if (failed[0]) throw failed[0].error;
       return issued.get(input.clientId) ?? null;
     });

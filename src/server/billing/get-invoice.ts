@@ -22,6 +22,22 @@ export const ZInvoiceLineItem = z.object({
   metadata: z.record(z.string(), z.unknown()).nullable(),
 });
 
+export const ZInvoicePayment = z.object({
+  id: z.string(),
+  provider: z.string(),
+  providerPaymentId: z.string().nullable(),
+  kind: z.enum(["charge", "refund"]),
+  status: z.enum(["pending", "processing", "succeeded", "failed"]),
+  /** Decimal string in the payment currency's major unit. */
+  amount: z.string(),
+  currency: z.string(),
+  reference: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.date(),
+});
+export type TInvoicePayment = z.infer<typeof ZInvoicePayment>;
+
 export const ZInvoiceDetail = z.object({
   id: z.string(),
   number: z.string(),
@@ -45,6 +61,8 @@ export const ZInvoiceDetail = z.object({
   paidAt: z.date().nullable(),
   notes: z.string().nullable(),
   lines: z.array(ZInvoiceLineItem),
+  /** Charges and refunds, oldest first. */
+  payments: z.array(ZInvoicePayment),
 });
 export type TInvoiceDetail = z.infer<typeof ZInvoiceDetail>;
 
@@ -73,6 +91,22 @@ const SELECT = {
     select: { kind: true, metric: true, description: true, quantity: true, unitPrice: true, amount: true, sortOrder: true, metadata: true },
     orderBy: { sortOrder: "asc" },
   },
+  payments: {
+    select: {
+      id: true,
+      provider: true,
+      providerPaymentId: true,
+      kind: true,
+      status: true,
+      amount: true,
+      currency: true,
+      reference: true,
+      failureReason: true,
+      createdBy: true,
+      createdAt: true,
+    },
+    orderBy: { createdAt: "asc" },
+  },
 } as const;
 
 type TInvoiceWhere = { id: string } | { clientId_period: { clientId: string; period: string } };
@@ -82,7 +116,7 @@ export async function findInvoice(db: TDbClient, where: TInvoiceWhere): Promise<
   const row = await db.invoice.findUnique({ where, select: SELECT });
   if (!row) return null;
   const money = (value: { toString(): string }) => formatMinorUnits(value.toString(), row.currency);
-  const { client, lineItems, subtotal, tax, total, amountPaid, amountRefunded, ...invoice } = row;
+  const { client, lineItems, payments, subtotal, tax, total, amountPaid, amountRefunded, ...invoice } = row;
   return {
     ...invoice,
     clientName: client.name,
@@ -101,6 +135,7 @@ export async function findInvoice(db: TDbClient, where: TInvoiceWhere): Promise<
       sortOrder: line.sortOrder,
       metadata: (line.metadata as Record<string, unknown> | null) ?? null,
     })),
+    payments: payments.map((payment) => ({ ...payment, amount: formatMinorUnits(payment.amount.toString(), payment.currency) })),
   };
 }
 

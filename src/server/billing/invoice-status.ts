@@ -38,6 +38,31 @@ export function assertTransition(from: TInvoiceStatus, to: TInvoiceStatus): void
   );
 }
 
+const DESCRIBED: Record<TInvoiceStatus, string> = {
+  pending: "pending",
+  overdue: "overdue",
+  paid: "already paid",
+  cancelled: "cancelled",
+  refunded: "already refunded",
+  partially_refunded: "partially refunded",
+};
+
+/**
+ * The same rule for one invoice, with a message that names it ("Invoice INV-2026-000012
+ * is already paid; it cannot become paid."). A second partial refund leaves a partially
+ * refunded invoice where it is: that move is allowed here, not a status change.
+ */
+export function assertInvoiceTransition(invoice: { number: string; status: TInvoiceStatus }, to: TInvoiceStatus): void {
+  if (canTransition(invoice.status, to)) return;
+  if (invoice.status === to && to === "partially_refunded") return;
+  throw new AppError("CONFLICT", `Invoice ${invoice.number} is ${DESCRIBED[invoice.status]}; it cannot become ${to.replace(/_/g, " ")}.`, {
+    invoiceNumber: invoice.number,
+    from: invoice.status,
+    to,
+    allowed: INVOICE_TRANSITIONS[invoice.status],
+  });
+}
+
 /**
  * Pending invoices whose due date has passed become overdue, in one set-based UPDATE
  * (safe to run from several instances at once: a row already moved is not matched again).

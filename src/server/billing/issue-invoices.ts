@@ -22,7 +22,13 @@ import { priceUsage, type TPricedPlanChange } from "./pricing";
 
 const DAY_MS = 86_400_000;
 
-export type TIssueInvoicesOptions = { period: string; now: Date; netDays: number };
+/** Who issued: an admin (TSessionUser fits), or a job (`{ id: null, email: "system:cron" }`). */
+export type TBillingActor = { id: string | null; email: string };
+
+/** The actor of runs nobody signed in for (CLI, cron); the audit log names them by email. */
+export const SYSTEM_ACTOR: TBillingActor = { id: null, email: "system" };
+
+export type TIssueInvoicesOptions = { period: string; now: Date; netDays: number; actor?: TBillingActor };
 
 export type TIssueInvoicesResult = {
   /** clientId -> id of the invoice issued now. */
@@ -236,6 +242,21 @@ export async function issueInvoices(tx: TDbClient, clientIds: readonly string[],
       JSON.stringify(billedChanges),
     );
   }
+  // Issuing is a money change: one audit entry per invoice, in the same transaction.
+  const actor = options.actor ?? SYSTEM_ACTOR;
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "AuditLog" ("actorId", "actorEmail", action, "entityType", "entityId", "clientId", after, "createdAt")
+     SELECT $2::uuid, $3, 'invoice.issue', 'Invoice', r.id::text, r."clientId",
+       jsonb_build_object('number', r.number, 'period', $4::text, 'status', r.status, 'currency', r.currency,
+         'total', r.total, 'planKey', r."planKey", 'planVersion', r."planVersion"), $5
+     FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, number text, "clientId" uuid, currency text, status text, "planKey" text,
+       "planVersion" int, total text)`,
+    JSON.stringify(invoices),
+    actor.id,
+    actor.email,
+    period,
+    now,
+  );
   for (const [index, { client }] of priced.entries()) result.issued.set(client.id, invoices[index]!.id);
   return result;
 }

@@ -1,16 +1,38 @@
 // Invoices across all clients, newest first, paged in SQL (the dashboard must stay
 // fast at 100,000 invoices: the order uses the issuedAt index).
 // One invoice with its lines: get-invoice.ts.
+import Decimal from "decimal.js";
 import { z } from "zod";
+import type { Prisma } from "@/generated/prisma/client";
 import type { TDbClient } from "@/server/db/client";
+import { ZPeriod } from "@/server/usage/period";
 
 export const INVOICE_STATUSES = ["pending", "paid", "overdue", "cancelled", "refunded", "partially_refunded"] as const;
 
-export const ZListInvoicesInput = z.object({
-  status: z.enum(INVOICE_STATUSES).optional(),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(5).max(200).default(20),
-});
+/** A filter amount: a non-negative decimal with at most 2 decimals, as typed ("12.50"). */
+const ZAmountFilter = z
+  .string()
+  .trim()
+  .regex(/^\d{1,12}(\.\d{1,2})?$/, "must be an amount like 12.50");
+
+export const ZListInvoicesInput = z
+  .object({
+    status: z.enum(INVOICE_STATUSES).optional(),
+    /** Billing period 'YYYY-MM'. */
+    period: ZPeriod.optional(),
+    clientId: z.uuid("must be a client id").optional(),
+    /** Inclusive bounds on the invoice total, in its own currency. */
+    minTotal: ZAmountFilter.optional(),
+    maxTotal: ZAmountFilter.optional(),
+    /** Part of the invoice number or of the client's name, any case. */
+    search: z.string().trim().max(100).optional(),
+    page: z.number().int().min(1).default(1),
+    pageSize: z.number().int().min(5).max(200).default(20),
+  })
+  .refine((input) => !input.minTotal || !input.maxTotal || new Decimal(input.minTotal).lte(input.maxTotal), {
+    message: "must not be above the maximum",
+    path: ["minTotal"],
+  });
 export type TListInvoicesInput = z.input<typeof ZListInvoicesInput>;
 
 export const ZInvoiceListItem = z.object({
@@ -24,6 +46,8 @@ export const ZInvoiceListItem = z.object({
   /** Decimal strings in the invoice currency's major unit (NUMERIC(14,2)). */
   total: z.string(),
   amountPaid: z.string(),
+  amountRefunded: z.string(),
+  planKey: z.string(),
   issuedAt: z.date(),
   dueAt: z.date(),
   paidAt: z.date().nullable(),
@@ -40,7 +64,16 @@ export type TListInvoicesOutput = z.infer<typeof ZListInvoicesOutput>;
 
 export async function listInvoices(db: TDbClient, rawInput: TListInvoicesInput): Promise<TListInvoicesOutput> {
   const input = ZListInvoicesInput.parse(rawInput);
-  const where = { status: input.status };
+  const search = input.search || undefined;
+  const where: Prisma.InvoiceWhereInput = {
+    status: input.status,
+    period: input.period,
+    clientId: input.clientId,
+    total: input.minTotal || input.maxTotal ? { gte: input.minTotal, lte: input.maxTotal } : undefined,
+    OR: search
+      ? [{ number: { contains: search, mode: "insensitive" } }, { client: { name: { contains: search, mode: "insensitive" } } }]
+      : undefined,
+  };
   const [total, rows] = await Promise.all([
     db.invoice.count({ where }),
     db.invoice.findMany({
@@ -57,6 +90,8 @@ export async function listInvoices(db: TDbClient, rawInput: TListInvoicesInput):
         currency: true,
         total: true,
         amountPaid: true,
+        amountRefunded: true,
+        planKey: true,
         issuedAt: true,
         dueAt: true,
         paidAt: true,
@@ -65,11 +100,12 @@ export async function listInvoices(db: TDbClient, rawInput: TListInvoicesInput):
     }),
   ]);
   return {
-    items: rows.map(({ client, total: amount, amountPaid, ...invoice }) => ({
+    items: rows.map(({ client, total: amount, amountPaid, amountRefunded, ...invoice }) => ({
       ...invoice,
       clientName: client.name,
       total: amount.toFixed(2),
       amountPaid: amountPaid.toFixed(2),
+      amountRefunded: amountRefunded.toFixed(2),
     })),
     total,
     page: input.page,

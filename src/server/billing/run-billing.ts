@@ -14,7 +14,7 @@ import type { TDb } from "@/server/db/client";
 import { ZPeriod, periodRange } from "@/server/usage/period";
 import { inTransaction } from "@/server/db/client";
 import { DEFAULT_NET_DAYS, assertClosedPeriod } from "./generate-invoice";
-import { issueInvoices } from "./issue-invoices";
+import { issueInvoices, type TBillingActor } from "./issue-invoices";
 
 /** Clients per transaction: big enough to amortise round trips, small enough to keep locks short. */
 export const BATCH_SIZE = 500;
@@ -48,6 +48,8 @@ export type TRunBillingOptions = TRunBillingInput & {
   now?: Date;
   netDays?: number;
   batchSize?: number;
+  /** Recorded on each invoice's audit entry; default SYSTEM_ACTOR. */
+  actor?: TBillingActor;
   /** Called once per client, after its batch committed. */
   onProgress?: (progress: TBillingProgress) => void;
 };
@@ -80,7 +82,7 @@ export async function runBilling(db: TDb, options: TRunBillingOptions): Promise<
   };
   let done = 0;
   const batchSize = options.batchSize ?? BATCH_SIZE;
-  const issue = { period, now, netDays: options.netDays ?? DEFAULT_NET_DAYS };
+  const issue = { period, now, netDays: options.netDays ?? DEFAULT_NET_DAYS, actor: options.actor };
   for (let i = 0; i < pending.length; i += batchSize) {
     const batch = pending.slice(i, i + batchSize).map((c) => c.id);
     const outcome = await inTransaction(db, (tx) => issueInvoices(tx, batch, issue), { timeout: 120_000, maxWait: 120_000 });

@@ -10,6 +10,8 @@ export const MANUAL_PROVIDER_NAME = "manual";
 export function createManualProvider(): PaymentProvider {
   return {
     name: MANUAL_PROVIDER_NAME,
+    label: "Bank transfer",
+    canCharge: false,
     isConfigured: () => ({ ok: true }),
     // The customer is told to transfer the amount quoting the invoice number; the
     // intent is pending until an admin marks the invoice paid.

@@ -66,6 +66,10 @@ export type TConfigCheck = { ok: true } | { ok: false; missing: string[] };
 export interface PaymentProvider {
   /** Stored in Payment.provider and WebhookEvent.provider, and the webhook URL's segment. */
   readonly name: string;
+  /** How the dashboard names it ("Stripe", "Bank transfer"). */
+  readonly label: string;
+  /** Whether an admin can charge an invoice through it (a bank transfer is only recorded). */
+  readonly canCharge: boolean;
   isConfigured(): TConfigCheck;
   /** Starts a payment the customer completes elsewhere (card form, bank transfer). */
   createPaymentIntent(invoice: TPayableInvoice): Promise<TProviderPayment>;

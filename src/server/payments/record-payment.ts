@@ -8,11 +8,11 @@ import Decimal from "decimal.js";
 import { z } from "zod";
 import type { InvoiceStatus, PaymentStatus } from "@/generated/prisma/enums";
 import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
+import { assertInvoiceTransition, canTransition } from "@/server/billing/invoice-status";
 import { AppError } from "@/server/errors/app-error";
 import { MANUAL_PROVIDER_NAME } from "./manual-provider";
 import { assertProviderConfigured, type PaymentProvider, type TPayableInvoice } from "./payment-provider";
 import { getPaymentProvider, type TGetPaymentProvider } from "./payment-providers";
-import { assertInvoiceTransition, canMoveInvoice } from "./invoice-payment-status";
 
 /** Who moved the money: an admin (TSessionUser fits), or a provider's webhook (id null). */
 export type TPaymentActor = { id: string | null; email: string };
@@ -29,6 +29,11 @@ export const ZMarkInvoicePaidInput = z.object({
   reference: z.string().trim().min(1, "is required").max(200),
   /** Default: the whole amount still due. */
   amount: ZMoneyAmount.optional(),
+  /** When the transfer arrived (the statement's date); default now; never in the future. */
+  receivedAt: z.coerce
+    .date({ error: "must be a date" })
+    .refine((date) => date.getTime() <= Date.now() + 60_000, "cannot be in the future")
+    .optional(),
 });
 export type TMarkInvoicePaidInput = z.input<typeof ZMarkInvoicePaidInput>;
 
@@ -200,6 +205,7 @@ export async function markInvoicePaid(db: TDb, rawInput: TMarkInvoicePaidInput, 
     assertInvoiceTransition(invoice, "paid");
     const due = amountDue(invoice);
     const amount = input.amount ? new Decimal(input.amount) : due;
+    const receivedAt = input.receivedAt ?? new Date();
     if (amount.lte(0) || amount.gt(due)) {
       throw new AppError(
         "BAD_REQUEST",
@@ -218,10 +224,11 @@ export async function markInvoicePaid(db: TDb, rawInput: TMarkInvoicePaidInput, 
         currency: invoice.currency,
         reference: input.reference,
         createdBy: actor.email,
+        createdAt: receivedAt,
       },
       select: PAYMENT_SELECT,
     });
-    const after = await writeInvoiceMoney(tx, invoice, withCharge(invoice, amount, new Date()));
+    const after = await writeInvoiceMoney(tx, invoice, withCharge(invoice, amount, receivedAt));
     await writeAudit(tx, actor, { action: "invoice.mark_paid", invoice, after, payment: toRecorded(payment), reason: input.reference });
     return stateOf(after);
   });
@@ -296,7 +303,7 @@ export async function recordProviderCharge(
   );
   if (report.status !== "succeeded") return { outcome: "not_final", payment, invoice: stateOf(invoice) };
 
-  if (!canMoveInvoice(invoice.status, "paid")) {
+  if (!canTransition(invoice.status, "paid")) {
     // Money arrived for an invoice that is paid (by bank transfer, say): keep the record,
     // do not count it twice, and leave a trail for whoever refunds the duplicate.
     await writeAudit(tx, actor, {
@@ -375,7 +382,7 @@ function refundTooLarge(invoice: TLockedInvoice, amount: Decimal): AppError {
 
 function refundedState(invoice: TLockedInvoice, amount: Decimal) {
   // Only a paid (or partly refunded) invoice has anything to refund: CONFLICT first.
-  if (!canMoveInvoice(invoice.status, "refunded")) assertInvoiceTransition(invoice, "refunded");
+  if (!canTransition(invoice.status, "refunded")) assertInvoiceTransition(invoice, "refunded");
   const amountRefunded = invoice.amountRefunded.plus(amount);
   if (amountRefunded.gt(invoice.amountPaid)) throw refundTooLarge(invoice, amount);
   const status: InvoiceStatus = amountRefunded.eq(invoice.amountPaid) ? "refunded" : "partially_refunded";

@@ -138,6 +138,8 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
 
   return {
     name: STRIPE_PROVIDER_NAME,
+    label: "Stripe",
+    canCharge: true,
     isConfigured: () => {
       const missing = [
         ...(config.secretKey ? [] : ["STRIPE_SECRET_KEY"]),

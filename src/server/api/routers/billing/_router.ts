@@ -1,32 +1,105 @@
 import { z } from "zod";
+import { env } from "@/env";
 import { adminProcedure, createTRPCRouter, viewerProcedure } from "@/server/api/trpc";
+import { cancelInvoice, ZCancelInvoiceInput } from "@/server/billing/cancel-invoice";
 import { generateInvoice, ZGenerateInvoiceInput } from "@/server/billing/generate-invoice";
 import { getInvoice, ZGetInvoiceInput, ZInvoiceDetail } from "@/server/billing/get-invoice";
 import { ZListInvoicesInput, ZListInvoicesOutput, listInvoices } from "@/server/billing/list-invoices";
+import { getRevenueAnalytics, ZRevenueAnalytics, ZRevenueInput } from "@/server/billing/revenue";
 import { runBilling, ZRunBillingInput, ZRunBillingResult } from "@/server/billing/run-billing";
+import { listPayments, ZListPaymentsInput, ZListPaymentsOutput } from "@/server/payments/list-payments";
+import { getPaymentProvider } from "@/server/payments/payment-providers";
+import { listPaymentProviders, ZPaymentProviderStatus } from "@/server/payments/provider-status";
+import {
+  chargeInvoice,
+  markInvoicePaid,
+  refundInvoice,
+  ZChargeInvoiceInput,
+  ZMarkInvoicePaidInput,
+  ZRefundInvoiceInput,
+} from "@/server/payments/record-payment";
+
+const ZInvoicePaymentState = z.object({
+  invoiceId: z.string(),
+  number: z.string(),
+  currency: z.string(),
+  status: ZInvoiceDetail.shape.status,
+  total: z.string(),
+  amountPaid: z.string(),
+  amountRefunded: z.string(),
+  paidAt: z.date().nullable(),
+});
+
+const ZRecordedPayment = z.object({
+  id: z.string(),
+  provider: z.string(),
+  providerPaymentId: z.string().nullable(),
+  kind: z.enum(["charge", "refund"]),
+  status: z.enum(["pending", "processing", "succeeded", "failed"]),
+  amount: z.string(),
+});
 
 export const billingRouter = createTRPCRouter({
-  /** All invoices, newest first, paged. */
+  /** Invoices across clients, newest first, filtered and paged. */
   invoices: viewerProcedure
     .input(ZListInvoicesInput)
     .output(ZListInvoicesOutput)
     .query(({ ctx, input }) => listInvoices(ctx.db, input)),
 
-  /** One invoice with its lines. */
+  /** One invoice with its lines and payments. */
   invoice: viewerProcedure
     .input(ZGetInvoiceInput)
     .output(ZInvoiceDetail)
     .query(({ ctx, input }) => getInvoice(ctx.db, input)),
 
+  /** Charges and refunds, newest first; for one client or invoice when given. */
+  payments: viewerProcedure
+    .input(ZListPaymentsInput)
+    .output(ZListPaymentsOutput)
+    .query(({ ctx, input }) => listPayments(ctx.db, input)),
+
+  /** The payment providers and whether this deployment has them configured. */
+  providers: viewerProcedure.output(z.array(ZPaymentProviderStatus)).query(() => listPaymentProviders(env)),
+
+  /** Revenue by month and plan, MRR, outstanding and overdue, per currency. */
+  revenue: viewerProcedure
+    .input(ZRevenueInput)
+    .output(ZRevenueAnalytics)
+    .query(({ ctx, input }) => getRevenueAnalytics(ctx.db, input)),
+
+  /** Records a bank transfer (all that is due unless an amount is given). */
+  markPaid: adminProcedure
+    .input(ZMarkInvoicePaidInput)
+    .output(ZInvoicePaymentState)
+    .mutation(({ ctx, input }) => markInvoicePaid(ctx.db, input, ctx.session.user)),
+
+  /** Charges what is due through a provider (Stripe) with the customer's saved method. */
+  charge: adminProcedure
+    .input(ZChargeInvoiceInput.extend({ provider: z.string().min(1) }))
+    .output(z.object({ outcome: z.enum(["applied", "already_recorded", "not_applied", "not_final"]), payment: ZRecordedPayment, invoice: ZInvoicePaymentState }))
+    .mutation(({ ctx, input: { provider, ...input } }) => chargeInvoice(ctx.db, getPaymentProvider(provider), input, ctx.session.user)),
+
+  /** Refunds part or all of what was paid, through the provider that took the money. */
+  refund: adminProcedure
+    .input(ZRefundInvoiceInput)
+    .output(ZInvoicePaymentState)
+    .mutation(({ ctx, input }) => refundInvoice(ctx.db, input, ctx.session.user)),
+
+  /** Voids an unpaid invoice (final). */
+  cancel: adminProcedure
+    .input(ZCancelInvoiceInput)
+    .output(ZInvoicePaymentState)
+    .mutation(({ ctx, input }) => cancelInvoice(ctx.db, input, ctx.session.user)),
+
   /** Issues one client's invoice for a past period, or returns the one already issued. */
   generateInvoice: adminProcedure
     .input(ZGenerateInvoiceInput)
     .output(z.object({ invoice: ZInvoiceDetail, created: z.boolean() }))
-    .mutation(({ ctx, input }) => generateInvoice(ctx.db, input)),
+    .mutation(({ ctx, input }) => generateInvoice(ctx.db, { ...input, actor: ctx.session.user })),
 
   /** Invoices every active client for a past period (resumable; already invoiced clients are skipped). */
   runBilling: adminProcedure
     .input(ZRunBillingInput)
     .output(ZRunBillingResult)
-    .mutation(({ ctx, input }) => runBilling(ctx.db, input)),
+    .mutation(({ ctx, input }) => runBilling(ctx.db, { ...input, actor: ctx.session.user })),
 });

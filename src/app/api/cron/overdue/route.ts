@@ -1,0 +1,7 @@
+import { cronHandlers } from "@/server/billing/cron-routes";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = cronHandlers.overdue;
+export const GET = cronHandlers.overdue;

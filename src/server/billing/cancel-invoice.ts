@@ -1,0 +1,53 @@
+// An admin voids an invoice that was issued in error. Only an unpaid invoice can be
+// cancelled (money received must be refunded first); its amounts stay as issued, the
+// status becomes cancelled (final), and the audit log keeps who did it and why.
+import { z } from "zod";
+import { inTransaction, type TDb } from "@/server/db/client";
+import { AppError } from "@/server/errors/app-error";
+import { lockInvoice, type TInvoicePaymentState, type TPaymentActor } from "@/server/payments/record-payment";
+import { assertInvoiceTransition } from "./invoice-status";
+
+export const ZCancelInvoiceInput = z.object({
+  invoiceId: z.uuid("must be an invoice id"),
+  reason: z.string().trim().min(1, "is required").max(500),
+});
+export type TCancelInvoiceInput = z.input<typeof ZCancelInvoiceInput>;
+
+export async function cancelInvoice(db: TDb, rawInput: TCancelInvoiceInput, actor: TPaymentActor): Promise<TInvoicePaymentState> {
+  const input = ZCancelInvoiceInput.parse(rawInput);
+  return inTransaction(db, async (tx) => {
+    const invoice = await lockInvoice(tx, input.invoiceId);
+    assertInvoiceTransition(invoice, "cancelled");
+    if (!invoice.amountPaid.isZero()) {
+      throw new AppError(
+        "CONFLICT",
+        `Invoice ${invoice.number} has ${invoice.amountPaid.toFixed(2)} ${invoice.currency} paid; refund it before cancelling.`,
+        { invoiceNumber: invoice.number, amountPaid: invoice.amountPaid.toFixed(2) },
+      );
+    }
+    await tx.invoice.update({ where: { id: invoice.id }, data: { status: "cancelled" } });
+    await tx.auditLog.create({
+      data: {
+        actorId: actor.id,
+        actorEmail: actor.email,
+        action: "invoice.cancel",
+        entityType: "Invoice",
+        entityId: invoice.id,
+        clientId: invoice.clientId,
+        before: { status: invoice.status, total: invoice.total.toFixed(2) },
+        after: { status: "cancelled", total: invoice.total.toFixed(2) },
+        reason: input.reason,
+      },
+    });
+    return {
+      invoiceId: invoice.id,
+      number: invoice.number,
+      currency: invoice.currency,
+      status: "cancelled",
+      total: invoice.total.toFixed(2),
+      amountPaid: invoice.amountPaid.toFixed(2),
+      amountRefunded: invoice.amountRefunded.toFixed(2),
+      paidAt: invoice.paidAt,
+    };
+  });
+}

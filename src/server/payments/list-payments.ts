@@ -1,0 +1,84 @@
+// Payment history: charges and refunds across invoices, newest first, paged in SQL
+// (the (clientId, createdAt) index serves a client's history).
+import { z } from "zod";
+import type { TDbClient } from "@/server/db/client";
+import { formatMinorUnits } from "@/server/plans/proration";
+
+export const ZListPaymentsInput = z.object({
+  clientId: z.uuid("must be a client id").optional(),
+  invoiceId: z.uuid("must be an invoice id").optional(),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(5).max(200).default(20),
+});
+export type TListPaymentsInput = z.input<typeof ZListPaymentsInput>;
+
+export const ZPaymentListItem = z.object({
+  id: z.string(),
+  invoiceId: z.string(),
+  invoiceNumber: z.string(),
+  clientId: z.string(),
+  clientName: z.string(),
+  provider: z.string(),
+  providerPaymentId: z.string().nullable(),
+  kind: z.enum(["charge", "refund"]),
+  status: z.enum(["pending", "processing", "succeeded", "failed"]),
+  /** Decimal string in the currency's major unit. */
+  amount: z.string(),
+  currency: z.string(),
+  reference: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.date(),
+});
+
+export const ZListPaymentsOutput = z.object({
+  items: z.array(ZPaymentListItem),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  pageCount: z.number().int(),
+});
+export type TListPaymentsOutput = z.infer<typeof ZListPaymentsOutput>;
+
+export async function listPayments(db: TDbClient, rawInput: TListPaymentsInput): Promise<TListPaymentsOutput> {
+  const input = ZListPaymentsInput.parse(rawInput);
+  const where = { clientId: input.clientId, invoiceId: input.invoiceId };
+  const [total, rows] = await Promise.all([
+    db.payment.count({ where }),
+    db.payment.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (input.page - 1) * input.pageSize,
+      take: input.pageSize,
+      select: {
+        id: true,
+        invoiceId: true,
+        clientId: true,
+        provider: true,
+        providerPaymentId: true,
+        kind: true,
+        status: true,
+        amount: true,
+        currency: true,
+        reference: true,
+        failureReason: true,
+        createdBy: true,
+        createdAt: true,
+        invoice: { select: { number: true } },
+        client: { select: { name: true } },
+      },
+    }),
+  ]);
+  return {
+    items: rows.map(({ invoice, client, amount, ...payment }) => ({
+      ...payment,
+      invoiceNumber: invoice.number,
+      clientName: client.name,
+      amount: formatMinorUnits(amount.toString(), payment.currency),
+    })),
+    total,
+    page: input.page,
+    pageSize: input.pageSize,
+    pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
+  };
+}
