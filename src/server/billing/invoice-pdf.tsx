@@ -1,0 +1,408 @@
+// The invoice as a PDF: a pure React-PDF template. It gets everything as props (the
+// invoice DTO from get-invoice.ts, the bill-to details, the seller) and reads neither
+// the database nor the environment; invoice-pdf-data.ts builds the props.
+//
+// Money arrives as decimal strings and is printed with decimal.js and string handling,
+// never through a JS number: an amount with the currency's decimals ("1,234.56",
+// "1,600" for JPY), quantities trimmed ("1,234,567"), unit prices trimmed but with at
+// least two decimals ("0.002", "29.00").
+//
+// Fonts: the PDF standard Helvetica, built into every reader (nothing to download).
+// It covers WinAnsi (Latin-1 and a few more) only: names and descriptions go through
+// printable(), which folds other characters to their base letter or "?" instead of
+// printing garbage. (Full Unicode needs an embedded font file.)
+import { Document, Page, StyleSheet, Text, View, renderToBuffer } from "@react-pdf/renderer";
+import Decimal from "decimal.js";
+import type { ReactNode } from "react";
+import { z } from "zod";
+import { formatMinorUnits } from "@/server/plans/proration";
+import type { TInvoiceDetail } from "./get-invoice";
+
+export type TInvoicePdfSeller = {
+  name: string;
+  addressLines: string[];
+  email: string;
+  taxId: string | null;
+};
+
+/** The client as the invoice addresses it (the Client model has no postal address or tax id). */
+export type TInvoicePdfBillTo = {
+  name: string;
+  billingEmail: string;
+  /** The client's account reference (Client.slug). */
+  account: string;
+};
+
+export type TInvoicePdfInvoice = TInvoiceDetail & {
+  /** The plan's name at the invoiced version. */
+  planName: string;
+  billTo: TInvoicePdfBillTo;
+};
+
+export type TInvoiceDocumentProps = { invoice: TInvoicePdfInvoice; seller: TInvoicePdfSeller };
+
+// ---------------------------------------------------------------------------
+// Formatting (pure, exported for the unit tests)
+// ---------------------------------------------------------------------------
+
+const DAY_MS = 86_400_000;
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "1234567.5" -> "1,234,567.5"; the sign and the decimals are kept as they are. */
+export function groupThousands(decimal: string): string {
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(decimal);
+  if (!match) throw new RangeError(`not a plain decimal string: ${decimal}`);
+  const [, sign, integer, fraction = ""] = match;
+  return `${sign}${integer!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction}`;
+}
+
+function plain(value: Decimal, decimals?: number): string {
+  // decimal.js keeps the sign of zero: never print "-0".
+  const v = value.isZero() ? value.abs() : value;
+  return decimals === undefined ? v.toFixed() : v.toFixed(decimals, Decimal.ROUND_HALF_EVEN);
+}
+
+/** An amount with exactly the currency's decimals: "1234.5" USD -> "1,234.50", "1600" JPY -> "1,600". */
+export function formatMoney(amount: string, currency: string): string {
+  return groupThousands(formatMinorUnits(amount, currency));
+}
+
+/** The amount with its currency code: "USD 1,234.50". */
+export function formatMoneyWithCode(amount: string, currency: string): string {
+  return `${currency} ${formatMoney(amount, currency)}`;
+}
+
+/** A quantity without trailing zeros: "1234567.000000" -> "1,234,567", "0.500000" -> "0.5". */
+export function formatQuantity(quantity: string): string {
+  return groupThousands(plain(new Decimal(quantity)));
+}
+
+/** A unit price without trailing zeros but with at least 2 decimals: "0.0020000000" -> "0.002", "29" -> "29.00". */
+export function formatUnitPrice(unitPrice: string): string {
+  const value = new Decimal(unitPrice);
+  return groupThousands(plain(value, value.decimalPlaces() < 2 ? 2 : undefined));
+}
+
+/** A calendar date in UTC, unambiguous in any locale: "3 Dec 2026". */
+export function formatDate(date: Date): string {
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]!.slice(0, 3)} ${date.getUTCFullYear()}`;
+}
+
+/** "2026-10" -> "October 2026". */
+export function formatPeriod(period: string): string {
+  const [year, month] = period.split("-").map(Number) as [number, number];
+  return `${MONTHS[month - 1]} ${year}`;
+}
+
+/** The period's first and last day: periodEnd is exclusive (the next month's first instant). */
+export function formatPeriodDates(start: Date, endExclusive: Date): string {
+  return `${formatDate(start)} - ${formatDate(new Date(endExclusive.getTime() - 1))}`;
+}
+
+/** Whole days from issue to due date. */
+export function paymentTermDays(issuedAt: Date, dueAt: Date): number {
+  return Math.max(0, Math.round((dueAt.getTime() - issuedAt.getTime()) / DAY_MS));
+}
+
+export function paymentTermsText(issuedAt: Date, dueAt: Date): string {
+  const days = paymentTermDays(issuedAt, dueAt);
+  if (days === 0) return "Payment due on receipt.";
+  return `Payment due within ${days} day${days === 1 ? "" : "s"} of the invoice date (by ${formatDate(dueAt)}).`;
+}
+
+export const STATUS_LABELS: Record<TInvoiceDetail["status"], string> = {
+  pending: "PENDING",
+  paid: "PAID",
+  overdue: "OVERDUE",
+  cancelled: "CANCELLED",
+  refunded: "REFUNDED",
+  partially_refunded: "PARTIALLY REFUNDED",
+};
+
+/**
+ * What the client still owes: total less what was paid, never below zero. A refund
+ * gives money back and owes nothing; a cancelled invoice is not collected.
+ */
+export function balanceDue(invoice: Pick<TInvoiceDetail, "status" | "total" | "amountPaid" | "currency">): string {
+  if (invoice.status === "cancelled") return formatMinorUnits("0", invoice.currency);
+  return formatMinorUnits(Decimal.max(new Decimal(invoice.total).minus(invoice.amountPaid), 0), invoice.currency);
+}
+
+// Windows-1252 (WinAnsi), the encoding of the standard fonts: Latin-1 plus these.
+const WIN_ANSI_EXTRAS = new Set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ");
+const FALLBACKS: Record<string, string> = { Ł: "L", ł: "l", Đ: "D", đ: "d", ı: "i", "−": "-" };
+
+function isWinAnsi(char: string): boolean {
+  const code = char.codePointAt(0)!;
+  return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRAS.has(char);
+}
+
+/**
+ * Text the standard fonts can print: a character outside WinAnsi would come out as
+ * garbage (React-PDF does not fail), so it loses its accents ("ź" -> "z") or becomes "?".
+ */
+export function printable(text: string): string {
+  let out = "";
+  for (const char of text.replace(/\r\n?/g, "\n").replace(/\t/g, " ")) {
+    if (char === "\n" || isWinAnsi(char)) out += char;
+    else {
+      const stripped = FALLBACKS[char] ?? char.normalize("NFKD").replace(/\p{M}/gu, "");
+      out += stripped.length > 0 && [...stripped].every(isWinAnsi) ? stripped : "?";
+    }
+  }
+  return out;
+}
+
+const ZUsageMetadata = z.object({
+  unit: z.number().positive().optional(),
+  usageMultiplier: z.string().optional(),
+  tierMode: z.enum(["graduated", "volume"]).optional(),
+  tiers: z.array(z.object({ upTo: z.number().nullable(), units: z.string(), unitPrice: z.string() })).optional(),
+});
+
+/** How many raw units a usage line's unit price is for (1 unless the plan prices e.g. per 1,000 tokens). */
+export function priceUnit(line: Pick<TInvoiceDetail["lines"][number], "kind" | "metadata">): number {
+  if (line.kind !== "usage") return 1;
+  return ZUsageMetadata.safeParse(line.metadata ?? {}).data?.unit ?? 1;
+}
+
+/** One line under a usage line's description: its tiers and multiplier, or null. */
+export function usageDetail(line: Pick<TInvoiceDetail["lines"][number], "kind" | "metadata">): string | null {
+  if (line.kind !== "usage") return null;
+  const meta = ZUsageMetadata.safeParse(line.metadata ?? {}).data;
+  if (!meta) return null;
+  const parts: string[] = [];
+  const tiers = (meta.tiers ?? []).filter((tier) => !new Decimal(tier.units).isZero());
+  if (meta.tierMode && tiers.length > 0) {
+    const per = meta.unit && meta.unit !== 1 ? `, prices per ${groupThousands(String(meta.unit))}` : "";
+    const list = tiers
+      .map((tier) => {
+        const bound = tier.upTo === null ? "above" : `up to ${groupThousands(String(tier.upTo))}`;
+        return `${formatQuantity(tier.units)} at ${formatUnitPrice(tier.unitPrice)} (${bound})`;
+      })
+      .join("; ");
+    parts.push(`${meta.tierMode === "graduated" ? "Graduated" : "Volume"} tiers${per}: ${list}`);
+  }
+  if (meta.usageMultiplier && !new Decimal(meta.usageMultiplier).eq(1)) {
+    parts.push(`usage multiplier x${plain(new Decimal(meta.usageMultiplier))} applied`);
+  }
+  return parts.length > 0 ? parts.join("; ") : null;
+}
+
+// ---------------------------------------------------------------------------
+// Template
+// ---------------------------------------------------------------------------
+
+const INK = "#1f2937";
+const MUTED = "#6b7280";
+const RULE = "#d1d5db";
+const STATUS_COLORS: Record<TInvoiceDetail["status"], string> = {
+  pending: "#b45309",
+  paid: "#047857",
+  overdue: "#b91c1c",
+  cancelled: "#4b5563",
+  refunded: "#6d28d9",
+  partially_refunded: "#6d28d9",
+};
+
+const styles = StyleSheet.create({
+  page: { fontFamily: "Helvetica", fontSize: 9, color: INK, paddingTop: 40, paddingBottom: 72, paddingHorizontal: 44 },
+  header: { flexDirection: "row", justifyContent: "space-between", marginBottom: 22 },
+  sellerBlock: { width: "55%" },
+  sellerName: { fontFamily: "Helvetica-Bold", fontSize: 14, marginBottom: 4 },
+  titleBlock: { width: "40%", alignItems: "flex-end" },
+  title: { fontFamily: "Helvetica-Bold", fontSize: 22, letterSpacing: 2, marginBottom: 4 },
+  number: { fontFamily: "Helvetica-Bold", fontSize: 11, marginBottom: 6 },
+  status: { fontFamily: "Helvetica-Bold", fontSize: 9, color: "#ffffff", paddingVertical: 3, paddingHorizontal: 8, borderRadius: 3 },
+  statusNote: { color: MUTED, marginTop: 3 },
+  muted: { color: MUTED },
+  // Default line height is tight for stacked address lines; a margin opens them up
+  // (a lineHeight on the Page or a View would drop the page number, see below).
+  line: { marginBottom: 1.5 },
+  parties: { flexDirection: "row", justifyContent: "space-between", marginBottom: 20 },
+  billTo: { width: "45%" },
+  label: { fontFamily: "Helvetica-Bold", fontSize: 8, color: MUTED, textTransform: "uppercase", marginBottom: 4 },
+  billToName: { fontFamily: "Helvetica-Bold", fontSize: 11, marginBottom: 2 },
+  facts: { width: "50%" },
+  factRow: { flexDirection: "row", marginBottom: 3.5 },
+  factLabel: { width: 82, color: MUTED },
+  factValue: { flex: 1, fontFamily: "Helvetica-Bold" },
+  factSub: { flex: 1 },
+  table: { borderTopWidth: 1, borderTopColor: INK, marginBottom: 14 },
+  row: { flexDirection: "row", paddingVertical: 5, borderBottomWidth: 0.5, borderBottomColor: RULE },
+  headRow: { flexDirection: "row", paddingVertical: 5, borderBottomWidth: 1, borderBottomColor: INK },
+  head: { fontFamily: "Helvetica-Bold", fontSize: 8, color: MUTED, textTransform: "uppercase" },
+  colDescription: { flex: 1, paddingRight: 10 },
+  colQuantity: { width: 78, textAlign: "right", paddingRight: 8 },
+  colUnitPrice: { width: 92, textAlign: "right", paddingRight: 8 },
+  colAmount: { width: 78, textAlign: "right" },
+  detail: { fontSize: 7.5, color: MUTED, marginTop: 2 },
+  totals: { alignSelf: "flex-end", width: 250, marginBottom: 16 },
+  totalRow: { flexDirection: "row", justifyContent: "space-between", paddingVertical: 2 },
+  totalStrong: { flexDirection: "row", justifyContent: "space-between", paddingVertical: 4, marginVertical: 2, borderTopWidth: 1, borderTopColor: INK },
+  bold: { fontFamily: "Helvetica-Bold" },
+  notes: { marginBottom: 12 },
+  footer: { position: "absolute", left: 44, right: 44, bottom: 28, borderTopWidth: 0.5, borderTopColor: RULE, paddingTop: 6, paddingRight: 64, fontSize: 7.5, color: MUTED },
+  footerLine: { marginBottom: 1.5 },
+  pageNumber: { position: "absolute", right: 44, bottom: 28, fontSize: 7.5, color: MUTED },
+});
+
+// Emails, ids and amounts must not be hyphenated across lines.
+const noHyphens = (word: string) => [word];
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <View style={styles.factRow}>
+      <Text style={styles.factLabel}>{label}</Text>
+      <View style={styles.factSub}>{children}</View>
+    </View>
+  );
+}
+
+function TotalRow({ label, value, strong = false }: { label: string; value: string; strong?: boolean }) {
+  return (
+    <View style={strong ? styles.totalStrong : styles.totalRow} wrap={false}>
+      <Text style={strong ? styles.bold : undefined}>{label}</Text>
+      <Text style={strong ? styles.bold : undefined}>{value}</Text>
+    </View>
+  );
+}
+
+export function InvoiceDocument({ invoice, seller }: TInvoiceDocumentProps) {
+  const { currency } = invoice;
+  const money = (amount: string) => formatMoneyWithCode(amount, currency);
+  const due = balanceDue(invoice);
+  const isCredit = new Decimal(invoice.total).isNegative();
+  const terms = paymentTermsText(invoice.issuedAt, invoice.dueAt);
+
+  return (
+    <Document
+      title={`Invoice ${invoice.number}`}
+      author={seller.name}
+      subject={`${seller.name} invoice ${invoice.number} to ${invoice.billTo.name}, ${formatPeriod(invoice.period)}`}
+      creator="Meterline"
+      producer="Meterline"
+      language="en"
+    >
+      <Page size="A4" style={styles.page}>
+        <View style={styles.header}>
+          <View style={styles.sellerBlock}>
+            <Text style={styles.sellerName}>{printable(seller.name)}</Text>
+            {seller.addressLines.map((line, index) => (
+              <Text key={index} style={styles.line}>
+                {printable(line)}
+              </Text>
+            ))}
+            <Text style={styles.line} hyphenationCallback={noHyphens}>
+              {printable(seller.email)}
+            </Text>
+            {seller.taxId ? <Text style={styles.line}>Tax ID: {printable(seller.taxId)}</Text> : null}
+          </View>
+          <View style={styles.titleBlock}>
+            <Text style={styles.title}>INVOICE</Text>
+            <Text style={styles.number}>{invoice.number}</Text>
+            <Text style={[styles.status, { backgroundColor: STATUS_COLORS[invoice.status] }]}>{STATUS_LABELS[invoice.status]}</Text>
+            {invoice.paidAt ? <Text style={styles.statusNote}>Paid on {formatDate(invoice.paidAt)}</Text> : null}
+          </View>
+        </View>
+
+        <View style={styles.parties}>
+          <View style={styles.billTo}>
+            <Text style={styles.label}>Bill to</Text>
+            <Text style={styles.billToName}>{printable(invoice.billTo.name)}</Text>
+            <Text style={styles.line} hyphenationCallback={noHyphens}>
+              {printable(invoice.billTo.billingEmail)}
+            </Text>
+            <Text style={[styles.line, styles.muted]} hyphenationCallback={noHyphens}>
+              Account: {printable(invoice.billTo.account)}
+            </Text>
+          </View>
+          <View style={styles.facts}>
+            <Fact label="Invoice number">
+              <Text style={styles.factValue}>{invoice.number}</Text>
+            </Fact>
+            <Fact label="Issue date">
+              <Text>{formatDate(invoice.issuedAt)}</Text>
+            </Fact>
+            <Fact label="Due date">
+              <Text style={styles.factValue}>{formatDate(invoice.dueAt)}</Text>
+            </Fact>
+            <Fact label="Billing period">
+              <Text style={styles.line}>{formatPeriod(invoice.period)}</Text>
+              <Text style={styles.muted}>{formatPeriodDates(invoice.periodStart, invoice.periodEnd)}</Text>
+            </Fact>
+            <Fact label="Plan">
+              <Text hyphenationCallback={noHyphens}>
+                {printable(invoice.planName)} ({printable(invoice.planKey)}), version {invoice.planVersion}
+              </Text>
+            </Fact>
+            <Fact label="Currency">
+              <Text>{currency}</Text>
+            </Fact>
+          </View>
+        </View>
+
+        <View style={styles.table}>
+          <View style={styles.headRow} fixed>
+            <Text style={[styles.head, styles.colDescription]}>Description</Text>
+            <Text style={[styles.head, styles.colQuantity]}>Quantity</Text>
+            <Text style={[styles.head, styles.colUnitPrice]}>Unit price ({currency})</Text>
+            <Text style={[styles.head, styles.colAmount]}>Amount ({currency})</Text>
+          </View>
+          {invoice.lines.map((line, index) => {
+            const detail = usageDetail(line);
+            const unit = priceUnit(line);
+            return (
+              <View key={index} style={styles.row} wrap={false}>
+                <View style={styles.colDescription}>
+                  <Text>{printable(line.description)}</Text>
+                  {detail ? <Text style={styles.detail}>{detail}</Text> : null}
+                </View>
+                <Text style={styles.colQuantity}>{formatQuantity(line.quantity)}</Text>
+                <View style={styles.colUnitPrice}>
+                  <Text>{formatUnitPrice(line.unitPrice)}</Text>
+                  {unit !== 1 ? <Text style={styles.detail}>per {groupThousands(String(unit))}</Text> : null}
+                </View>
+                <Text style={styles.colAmount}>{formatMoney(line.amount, currency)}</Text>
+              </View>
+            );
+          })}
+        </View>
+
+        <View style={styles.totals} wrap={false}>
+          <TotalRow label="Subtotal" value={money(invoice.subtotal)} />
+          <TotalRow label="Tax" value={money(invoice.tax)} />
+          <TotalRow label="Total" value={money(invoice.total)} strong />
+          <TotalRow label="Amount paid" value={money(invoice.amountPaid)} />
+          <TotalRow label="Amount refunded" value={money(invoice.amountRefunded)} />
+          <TotalRow label="Balance due" value={money(due)} strong />
+          {isCredit ? <TotalRow label="Credit in your favour" value={money(new Decimal(invoice.total).neg().toFixed())} /> : null}
+        </View>
+
+        {invoice.notes ? (
+          <View style={styles.notes} wrap={false}>
+            <Text style={styles.label}>Notes</Text>
+            <Text>{printable(invoice.notes)}</Text>
+          </View>
+        ) : null}
+
+        <View style={styles.footer} fixed>
+          <Text style={styles.footerLine}>
+            {terms} Please quote {invoice.number} with your payment.
+          </Text>
+          <Text hyphenationCallback={noHyphens}>
+            {printable(`${seller.name} - ${seller.email}${seller.taxId ? ` - Tax ID ${seller.taxId}` : ""}`)}
+          </Text>
+        </View>
+        {/* Its own fixed element, and no lineHeight on the Page: React-PDF 4.9 drops a render-prop Text nested in a row (with its whole footer) or under an inherited lineHeight. */}
+        <Text style={styles.pageNumber} fixed render={({ pageNumber, totalPages }) => `Page ${pageNumber} of ${totalPages}`} />
+      </Page>
+    </Document>
+  );
+}
+
+/** The invoice as PDF bytes. */
+export function renderInvoicePdf(invoice: TInvoicePdfInvoice, seller: TInvoicePdfSeller): Promise<Buffer> {
+  // Called as a function, not as <InvoiceDocument />: renderToBuffer wants the <Document> element itself.
+  return renderToBuffer(InvoiceDocument({ invoice, seller }));
+}
