@@ -1,6 +1,7 @@
 // Demo data for the dashboard and for tests: plans, model prices, ~25 clients with a
-// year of usage, recent conversations, usage counters, two admin users and the
-// publishable key the widget demo page (/demo) embeds.
+// year of usage, recent conversations, usage counters, two admin users, the
+// publishable key the widget demo page (/demo) embeds, and a year of invoices with
+// their payments (seed-demo-invoices.ts).
 //
 // Deterministic: every random choice comes from a PRNG seeded by (client, day), and
 // every row has a key derived from the same names (slug, day, index), so re-running
@@ -17,6 +18,7 @@ import Decimal from "decimal.js";
 import { planLimits } from "@/config/planLimits";
 import { env } from "@/env";
 import { Prisma } from "@/generated/prisma/client";
+import type { InvoiceStatus } from "@/generated/prisma/enums";
 import { hashApiKey } from "@/server/clients/api-keys";
 import type { TDb } from "@/server/db/client";
 import {
@@ -27,6 +29,7 @@ import {
   type TPlanDefinition,
   type TProviderChain,
 } from "@/server/plans/plan-config";
+import { seedDemoInvoices } from "./seed-demo-invoices";
 
 // ---------------------------------------------------------------------------
 // Fixed inputs
@@ -671,6 +674,8 @@ export type TSeedDemoDataOptions = {
   now?: Date;
   /** How many demo clients (1-25, default all), taken round-robin across plans. */
   clients?: number;
+  /** Issue and pay the closed periods' invoices (default true); false leaves billing to the caller. */
+  invoices?: boolean;
 };
 
 type TCounts = {
@@ -683,6 +688,9 @@ type TCounts = {
   conversations: number;
   messages: number;
   adminUsers: number;
+  invoices: number;
+  /** Charges and refunds. */
+  payments: number;
 };
 
 export type TSeedSummary = {
@@ -691,7 +699,9 @@ export type TSeedSummary = {
   inserted: TCounts;
   /** Rows in the database afterwards. */
   totals: TCounts;
-  timingsMs: Record<"plans" | "clients" | "usageEvents" | "conversations" | "usageCounters" | "adminUsers" | "total", number>;
+  timingsMs: Record<"plans" | "clients" | "usageEvents" | "conversations" | "usageCounters" | "adminUsers" | "invoices" | "total", number>;
+  /** Invoices in the database afterwards, by status. */
+  invoicesByStatus: Partial<Record<InvoiceStatus, number>>;
   /** The client whose publishable key is DEMO_WIDGET_KEY; null when this run did not seed it. */
   demoWidgetClient: { slug: string; name: string } | null;
 };
@@ -740,12 +750,13 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
   const started = performance.now();
   let mark = started;
   const lap = () => {
-    const now = performance.now();
-    const elapsed = Math.round(now - mark);
-    mark = now;
+    const at = performance.now();
+    const elapsed = Math.round(at - mark);
+    mark = at;
     return elapsed;
   };
-  const reference = seedReference(options.now ?? new Date());
+  const now = options.now ?? new Date();
+  const reference = seedReference(now);
   const demoClients = pickDemoClients(options.clients);
 
   // Plans: created once from the config file; after that the dashboard owns them
@@ -848,7 +859,14 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
   }
   const adminTime = lap();
 
-  const [tPlans, tPlanVersions, tModelPrices, tClients, tEvents, tCounters, tConversations, tMessages, tAdmins] = await Promise.all([
+  // Last: billing reads the usage counters refreshed above.
+  const billed =
+    options.invoices === false
+      ? { invoices: 0, charges: 0, refunds: 0 }
+      : await seedDemoInvoices(db, { clients, now, random: (name) => mulberry32(hashSeed(name)) });
+  const invoiceTime = lap();
+
+  const [tPlans, tPlanVersions, tModelPrices, tClients, tEvents, tCounters, tConversations, tMessages, tAdmins, tInvoices, tPayments, byStatus] = await Promise.all([
     db.planConfig.count(),
     db.planConfigVersion.count(),
     db.modelPrice.count(),
@@ -858,6 +876,9 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
     db.conversation.count(),
     db.message.count(),
     db.adminUser.count(),
+    db.invoice.count(),
+    db.payment.count(),
+    db.invoice.groupBy({ by: ["status"], _count: { _all: true }, orderBy: { status: "asc" } }),
   ]);
 
   return {
@@ -872,6 +893,8 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
       conversations,
       messages,
       adminUsers,
+      invoices: billed.invoices,
+      payments: billed.charges + billed.refunds,
     },
     totals: {
       plans: tPlans,
@@ -883,6 +906,8 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
       conversations: tConversations,
       messages: tMessages,
       adminUsers: tAdmins,
+      invoices: tInvoices,
+      payments: tPayments,
     },
     timingsMs: {
       plans: planTime,
@@ -891,8 +916,10 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
       conversations: conversationTime,
       usageCounters: counterTime,
       adminUsers: adminTime,
+      invoices: invoiceTime,
       total: Math.round(performance.now() - started),
     },
+    invoicesByStatus: Object.fromEntries(byStatus.map((row) => [row.status, row._count._all])),
     demoWidgetClient: demoWidgetClient && { slug: demoWidgetClient.slug, name: demoWidgetClient.name },
   };
 }
@@ -996,11 +1023,15 @@ export function printLoginHelp(summary: TSeedSummary, log: (line: string) => voi
     ["conversations", "conversations"],
     ["messages", "messages"],
     ["adminUsers", "admin users"],
+    ["invoices", "invoices"],
+    ["payments", "payments"],
   ];
   log(`Demo data ready in ${(timingsMs.total / 1000).toFixed(1)} s; usage from ${reference.windowStart.toISOString().slice(0, 10)} to ${reference.cutoff.toISOString()}.`);
   for (const [key, label] of labels) {
     log(`  ${label.padEnd(15)} ${String(totals[key]).padStart(7)}  (+${inserted[key]} this run)`);
   }
+  const statuses = Object.entries(summary.invoicesByStatus).map(([status, count]) => `${status} ${count}`);
+  if (statuses.length > 0) log(`  invoices by status: ${statuses.join(", ")}`);
   log(`  timings (ms): ${Object.entries(timingsMs).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   log(`Log in at ${new URL("/login", env().NEXTAUTH_URL).toString()} as:`);
   for (const user of DEMO_ADMIN_USERS) log(`  ${user.role.padEnd(6)} ${user.email} / ${user.password}`);

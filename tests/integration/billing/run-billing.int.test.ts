@@ -133,7 +133,7 @@ describeEachDatabase("billing: twelve seeded months", (testDb) => {
   it("invoices every past period of the demo data, each total equal to its lines", async () => {
     const { db } = testDb();
     const now = new Date("2026-11-25T12:00:00Z");
-    await seedDemoData(db, { now, clients: 5 });
+    await seedDemoData(db, { now, clients: 5, invoices: false }); // this test issues them
     const periods = recentPeriods(13, now).slice(0, 12);
     let created = 0;
     for (const period of periods) {

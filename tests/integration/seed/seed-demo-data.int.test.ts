@@ -1,9 +1,49 @@
 import { expect, it } from "vitest";
+import type { TSqlConnection } from "@/server/db/migrate";
 import { seedDemoData } from "@/server/seed/seed-demo-data";
+import { DEMO_PAYMENT_ACTOR } from "@/server/seed/seed-demo-invoices";
 import { verifyPassword } from "@/server/auth/password";
+import { periodRange, recentPeriods } from "@/server/usage/period";
 import { describeEachDatabase } from "../../support/test-database";
 
 const NOW = new Date("2026-11-25T07:00:00Z");
+const CLOSED_PERIODS = recentPeriods(13, NOW).slice(0, 12);
+
+/** Counts and checksums of every invoice, payment and audit row: any write changes one. */
+async function ledgerSnapshot(sql: TSqlConnection) {
+  const [row] = await sql.query(`
+    SELECT
+      (SELECT count(*)::int FROM "Invoice") AS invoices,
+      (SELECT md5(coalesce(string_agg(concat_ws('|', id, number, status, total, "amountPaid", "amountRefunded", "issuedAt", "dueAt", "paidAt", "updatedAt"), ',' ORDER BY id), ''))
+         FROM "Invoice") AS "invoiceRows",
+      (SELECT count(*)::int FROM "Payment") AS payments,
+      (SELECT md5(coalesce(string_agg(concat_ws('|', id, "invoiceId", provider, kind, status, amount, reference, "createdAt", "updatedAt"), ',' ORDER BY id), ''))
+         FROM "Payment") AS "paymentRows",
+      (SELECT count(*)::int FROM "AuditLog") AS audits,
+      (SELECT md5(coalesce(string_agg(concat_ws('|', id, action, "entityId", "createdAt"), ',' ORDER BY id), '')) FROM "AuditLog") AS "auditRows"`);
+  return row!;
+}
+
+/** What the e2e tests expect to find after a fresh seed. */
+async function expectDemoLedgerStates(sql: TSqlConnection, lastClosedPeriod: string) {
+  const [states] = await sql.query<Record<string, number>>(
+    `SELECT
+       count(*) FILTER (WHERE status IN ('pending', 'overdue') AND "amountPaid" = 0)::int AS unpaid,
+       count(*) FILTER (WHERE status IN ('pending', 'overdue') AND "amountPaid" > 0)::int AS "partlyPaid",
+       count(*) FILTER (WHERE status = 'paid' AND total > 0 AND "amountPaid" = total AND "amountRefunded" = 0)::int AS paid,
+       count(*) FILTER (WHERE status = 'partially_refunded')::int AS "partiallyRefunded",
+       count(*) FILTER (WHERE status = 'refunded')::int AS refunded,
+       count(DISTINCT status) FILTER (WHERE period = $1)::int AS "lastPeriodStatuses"
+     FROM "Invoice"`,
+    [lastClosedPeriod],
+  );
+  expect(states!.unpaid).toBeGreaterThanOrEqual(3);
+  expect(states!.partlyPaid).toBeGreaterThanOrEqual(1);
+  expect(states!.paid).toBeGreaterThanOrEqual(3);
+  expect(states!.partiallyRefunded).toBeGreaterThanOrEqual(1);
+  expect(states!.refunded).toBe(1);
+  expect(states!.lastPeriodStatuses).toBeGreaterThanOrEqual(2);
+}
 
 describeEachDatabase("demo seed", (testDb) => {
   // Failed calls (status error) are kept for reference but never counted or charged.
@@ -13,11 +53,18 @@ describeEachDatabase("demo seed", (testDb) => {
     expect(first.totals.clients).toBe(5);
     expect(first.totals.usageEvents).toBeGreaterThan(1000);
     expect(first.totals.adminUsers).toBe(2);
+    expect(first.totals.invoices).toBeGreaterThan(0);
+    expect(first.totals.payments).toBeGreaterThan(0);
+    const ledger = await ledgerSnapshot(sql);
 
     const second = await seedDemoData(db, { now: NOW, clients: 5 });
     expect(second.totals).toEqual(first.totals);
     expect(second.inserted.usageEvents).toBe(0);
     expect(second.inserted.clients).toBe(0);
+    expect(second.inserted.invoices).toBe(0);
+    expect(second.inserted.payments).toBe(0);
+    expect(second.invoicesByStatus).toEqual(first.invoicesByStatus);
+    expect(await ledgerSnapshot(sql)).toEqual(ledger);
 
     const mismatches = await sql.query(`
       WITH from_events AS (
@@ -30,6 +77,65 @@ describeEachDatabase("demo seed", (testDb) => {
       LEFT JOIN "UsageCounter" c ON c."clientId" = e."clientId" AND c.period = e.period AND c.metric = 'costUsd'
       WHERE m.value IS DISTINCT FROM e.messages OR c.value IS DISTINCT FROM e.cost`);
     expect(mismatches).toEqual([]);
+  });
+
+  it("every active client that existed before a closed period ended has exactly one invoice for it", async () => {
+    const { db } = testDb();
+    const clients = await db.client.findMany({ select: { id: true, status: true, createdAt: true } });
+    const invoices = await db.invoice.findMany({ select: { clientId: true, period: true } });
+    const expected = CLOSED_PERIODS.flatMap((period) =>
+      clients.filter((c) => c.status === "active" && c.createdAt < periodRange(period).end).map((c) => `${c.id}/${period}`),
+    );
+    expect(expected.length).toBeGreaterThan(CLOSED_PERIODS.length);
+    expect(invoices.map((i) => `${i.clientId}/${i.period}`).sort()).toEqual(expected.sort());
+  });
+
+  it("every invoice's total is the sum of its lines", async () => {
+    const { sql } = testDb();
+    const offTotals = await sql.query(`
+      SELECT i.number, i.total::text, coalesce(sum(l.amount), 0)::text AS lines
+      FROM "Invoice" i LEFT JOIN "InvoiceLineItem" l ON l."invoiceId" = i.id
+      GROUP BY i.id HAVING i.total <> coalesce(sum(l.amount), 0)`);
+    expect(offTotals).toEqual([]);
+  });
+
+  it("an invoice's paid minus refunded is its succeeded charges minus its succeeded refunds", async () => {
+    const { sql } = testDb();
+    const offLedger = await sql.query(`
+      SELECT i.number, i."amountPaid"::text, i."amountRefunded"::text
+      FROM "Invoice" i LEFT JOIN "Payment" p ON p."invoiceId" = i.id AND p.status = 'succeeded'
+      GROUP BY i.id
+      HAVING i."amountPaid" - i."amountRefunded"
+        <> coalesce(sum(CASE p.kind WHEN 'charge' THEN p.amount ELSE -p.amount END), 0)`);
+    expect(offLedger).toEqual([]);
+  });
+
+  it("seeded payments are bank transfers received between the invoice's issue and now", async () => {
+    const { db } = testDb();
+    const charges = await db.payment.findMany({
+      where: { kind: "charge" },
+      select: { provider: true, reference: true, createdBy: true, createdAt: true, invoice: { select: { issuedAt: true } } },
+    });
+    expect(charges.length).toBeGreaterThan(0);
+    for (const charge of charges) {
+      expect(charge).toMatchObject({ provider: "manual", createdBy: DEMO_PAYMENT_ACTOR.email, reference: expect.stringMatching(/^BANK-\d+$/) });
+      expect(charge.createdAt.getTime()).toBeGreaterThanOrEqual(charge.invoice.issuedAt.getTime());
+      expect(charge.createdAt.getTime()).toBeLessThanOrEqual(NOW.getTime());
+    }
+    const paid = await db.invoice.findMany({ where: { paidAt: { not: null } }, select: { number: true, periodEnd: true, issuedAt: true, paidAt: true } });
+    expect(paid.length).toBeGreaterThan(0);
+    for (const invoice of paid) {
+      expect(invoice.paidAt!.getTime(), invoice.number).toBeGreaterThanOrEqual(invoice.issuedAt.getTime());
+      expect(invoice.paidAt!.getTime(), invoice.number).toBeGreaterThanOrEqual(invoice.periodEnd.getTime());
+      expect(invoice.paidAt!.getTime(), invoice.number).toBeLessThanOrEqual(NOW.getTime());
+    }
+  });
+
+  it("the ledger holds unpaid, partly paid, paid, refunded and partly refunded invoices", async () => {
+    const { db, sql } = testDb();
+    await expectDemoLedgerStates(sql, CLOSED_PERIODS.at(-1)!);
+    // Net 14 from Nov 1st: on Nov 25th whatever October left unpaid is overdue.
+    expect(await db.invoice.count({ where: { status: "pending" } })).toBe(0);
   });
 
   it("the demo users sign in with the printed passwords and have their roles", async () => {
@@ -47,3 +153,28 @@ describeEachDatabase("demo seed", (testDb) => {
     expect(await verifyPassword("meterline-viewer", users[1]!.passwordHash)).toBe(true);
   });
 });
+
+// Dates, not SQL, differ from the suite above: PGlite alone keeps the file fast.
+describeEachDatabase(
+  "demo seed on the 1st of a month, before invoices go out at 06:00",
+  (testDb) => {
+    const EARLY = new Date("2026-03-01T02:00:00Z");
+
+    it("the last closed month is issued now, nothing is dated later, and the ledger has every state", async () => {
+      const { db, sql } = testDb();
+      await seedDemoData(db, { now: EARLY, clients: 5 });
+      const last = await db.invoice.findMany({ where: { period: "2026-02" }, select: { issuedAt: true, status: true } });
+      expect(last.length).toBeGreaterThan(0);
+      for (const invoice of last) expect(invoice.issuedAt).toEqual(EARLY);
+      // Due on March 15th: February's unpaid invoices are still pending.
+      expect(last.some((i) => i.status === "pending")).toBe(true);
+      const [latest] = await sql.query<{ paid: Date | null; charged: Date | null }>(
+        `SELECT (SELECT max("paidAt") FROM "Invoice") AS paid, (SELECT max("createdAt") FROM "Payment" WHERE kind = 'charge') AS charged`,
+      );
+      expect(new Date(latest!.paid!).getTime()).toBeLessThanOrEqual(EARLY.getTime());
+      expect(new Date(latest!.charged!).getTime()).toBeLessThanOrEqual(EARLY.getTime());
+      await expectDemoLedgerStates(sql, "2026-02");
+    });
+  },
+  ["pglite"],
+);
