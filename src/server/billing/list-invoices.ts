@@ -5,6 +5,7 @@ import Decimal from "decimal.js";
 import { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
 import type { TDbClient } from "@/server/db/client";
+import { formatMinorUnits } from "@/server/plans/proration";
 import { ZPeriod } from "@/server/usage/period";
 
 export const INVOICE_STATUSES = ["pending", "paid", "overdue", "cancelled", "refunded", "partially_refunded"] as const;
@@ -17,7 +18,10 @@ const ZAmountFilter = z
 
 export const ZListInvoicesInput = z
   .object({
-    status: z.enum(INVOICE_STATUSES).optional(),
+    /** One status, or "open": pending or overdue (what is still to be collected). */
+    status: z.enum([...INVOICE_STATUSES, "open"]).optional(),
+    /** "issued": newest issued first (default); "due": earliest due date first. */
+    sort: z.enum(["issued", "due"]).default("issued"),
     /** Billing period 'YYYY-MM'. */
     period: ZPeriod.optional(),
     clientId: z.uuid("must be a client id").optional(),
@@ -66,7 +70,7 @@ export async function listInvoices(db: TDbClient, rawInput: TListInvoicesInput):
   const input = ZListInvoicesInput.parse(rawInput);
   const search = input.search || undefined;
   const where: Prisma.InvoiceWhereInput = {
-    status: input.status,
+    status: input.status === "open" ? { in: ["pending", "overdue"] } : input.status,
     period: input.period,
     clientId: input.clientId,
     total: input.minTotal || input.maxTotal ? { gte: input.minTotal, lte: input.maxTotal } : undefined,
@@ -78,7 +82,7 @@ export async function listInvoices(db: TDbClient, rawInput: TListInvoicesInput):
     db.invoice.count({ where }),
     db.invoice.findMany({
       where,
-      orderBy: [{ issuedAt: "desc" }, { number: "desc" }],
+      orderBy: input.sort === "due" ? [{ dueAt: "asc" }, { number: "asc" }] : [{ issuedAt: "desc" }, { number: "desc" }],
       skip: (input.page - 1) * input.pageSize,
       take: input.pageSize,
       select: {
@@ -103,9 +107,9 @@ export async function listInvoices(db: TDbClient, rawInput: TListInvoicesInput):
     items: rows.map(({ client, total: amount, amountPaid, amountRefunded, ...invoice }) => ({
       ...invoice,
       clientName: client.name,
-      total: amount.toFixed(2),
-      amountPaid: amountPaid.toFixed(2),
-      amountRefunded: amountRefunded.toFixed(2),
+      total: formatMinorUnits(amount.toString(), invoice.currency),
+      amountPaid: formatMinorUnits(amountPaid.toString(), invoice.currency),
+      amountRefunded: formatMinorUnits(amountRefunded.toString(), invoice.currency),
     })),
     total,
     page: input.page,

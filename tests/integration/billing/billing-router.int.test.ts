@@ -57,6 +57,23 @@ describeEachDatabase("billing router: invoices, payments, cancellation, cron", (
     expect(byNumber.items.map((i) => i.id)).toEqual([large.invoice.id]);
   });
 
+  it('"open" means pending or overdue; sort "due" puts the earliest due date first', async () => {
+    const { db } = testDb();
+    const first = await invoicedClient(2_000);
+    const second = await invoicedClient(2_000);
+    await db.invoice.update({ where: { id: first.invoice.id }, data: { status: "overdue", dueAt: new Date("2026-11-20T00:00:00Z") } });
+    const admin_ = callerFor(db, admin);
+    const both = { status: "open" as const, sort: "due" as const, search: "Billing " };
+    const open = (await admin_.billing.invoices(both)).items.filter((i) => [first.clientId, second.clientId].includes(i.clientId));
+    expect(open.map((i) => [i.id, i.status])).toEqual([
+      [first.invoice.id, "overdue"],
+      [second.invoice.id, "pending"],
+    ]);
+    await admin_.billing.markPaid({ invoiceId: second.invoice.id, reference: "BANK-OPEN" });
+    expect((await admin_.billing.invoices({ status: "open", clientId: second.clientId })).total).toBe(0);
+    expect((await admin_.billing.invoices({ status: "open", clientId: first.clientId })).total).toBe(1);
+  });
+
   it("rejects a bad filter with 400 naming the field", async () => {
     const { db } = testDb();
     const inverted = await httpCall(db, viewer, "billing.invoices", { minTotal: "50", maxTotal: "10" }, "GET");

@@ -2,5 +2,5 @@
 import { ErrorState } from "@/components/error-state";
 
 export default function BillingError({ error, retry }: { error: unknown; retry: () => void }) {
-  return <ErrorState what="invoices" error={error} retry={retry} />;
+  return <ErrorState what="billing" error={error} retry={retry} />;
 }

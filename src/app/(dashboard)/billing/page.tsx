@@ -1,111 +1,200 @@
 import Link from "next/link";
-import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@tremor/react";
 import { api } from "@/trpc/server";
-import { INVOICE_STATUSES } from "@/server/billing/list-invoices";
-import { formatDate, formatMoney, formatPeriod } from "@/components/display-format";
+import { getSession } from "@/server/auth/auth-options";
+import { INVOICE_STATUSES, ZListInvoicesInput } from "@/server/billing/list-invoices";
+import { recentPeriods } from "@/server/usage/period";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { Pagination, hrefWith } from "@/components/pagination";
-import { InvoiceStatusBadge } from "@/components/status-badges";
 import { TabLinks } from "@/components/tab-links";
-import { readChoice, readPage, type TSearchParams } from "@/components/url-params";
+import { readPage, readParam, type TSearchParams } from "@/components/url-params";
+import { BILLING_LINK } from "./billing-action-styles";
+import { CurrencySwitcher } from "./currency-switcher";
+import { describeFilterIssues } from "./invoice-filter-issues";
+import { hasInvoiceFilters, invoiceStatusLabel, readInvoiceFilters } from "./invoice-filter-params";
+import { InvoiceFilters } from "./invoice-filters";
+import { InvoicesTable } from "./invoices-table";
+import { OutstandingInvoices } from "./outstanding-invoices";
+import { PaymentHistory, paymentsPageHref } from "./payment-history";
+import { PaymentProviders } from "./payment-providers";
+import { RevenueByPlan, RevenueCharts, RevenueKpis, describeWindow } from "./revenue-summary";
 
 export const metadata = { title: "Billing" };
 
+/** Open invoices listed in "Outstanding payments". */
+const OUTSTANDING_ROWS = 8;
+
+function readPositiveInt(params: TSearchParams, name: string): number {
+  const value = readParam(params, name, 9);
+  return value && /^[1-9]\d*$/.test(value) ? Number(value) : 1;
+}
+
 export default async function BillingPage({ searchParams }: { searchParams: Promise<TSearchParams> }) {
   const params = await searchParams;
-  const status = readChoice(params, "status", INVOICE_STATUSES);
+  const filters = readInvoiceFilters(params);
   const page = readPage(params);
-  const invoices = await api.billing.invoices({ status, page });
+  const paymentsPage = readPositiveInt(params, "paymentsPage");
+  const requestedCurrency = readParam(params, "currency", 3)?.toUpperCase();
+  // The same schema the procedure checks: a bad filter (min above max, "abc") is told
+  // beside the filters instead of failing the whole page.
+  const checked = ZListInvoicesInput.safeParse({ ...filters, page });
+
+  const [revenue, invoices, open, overdue, payments, providers, session] = await Promise.all([
+    api.billing.revenue({ months: 12 }),
+    checked.success ? api.billing.invoices({ ...filters, page }) : null,
+    api.billing.invoices({ status: "open", sort: "due", pageSize: OUTSTANDING_ROWS }),
+    api.billing.invoices({ status: "overdue", pageSize: 5 }),
+    api.billing.payments({ page: paymentsPage, pageSize: 10 }),
+    api.billing.providers(),
+    getSession(),
+  ]);
+  const canAct = session?.user.role === "admin";
+  const now = new Date();
+
+  const currencies = revenue.currencies.map((entry) => entry.currency);
+  const current = revenue.currencies.find((entry) => entry.currency === requestedCurrency) ?? revenue.currencies[0];
+  const window = describeWindow(revenue.from, revenue.to);
+
+  // Every link keeps the other parts of the page as they are.
+  const currencyParam = current && current.currency !== currencies[0] ? current.currency : undefined;
+  const listParams = { ...filters, currency: currencyParam };
+  const keptParams = { ...listParams, page: page > 1 ? String(page) : undefined, paymentsPage: paymentsPage > 1 ? String(paymentsPage) : undefined };
+  const filtered = hasInvoiceFilters(filters);
+  const clearHref = filtered ? hrefWith("/billing", { currency: currencyParam }) : null;
+
+  const providerLabels = Object.fromEntries(providers.map((provider) => [provider.name, provider.label]));
 
   return (
     <div>
-      <PageHeader title="Billing" description="Invoices across all clients, newest first." />
-      <TabLinks
-        label="Invoice status"
-        active={status ?? "all"}
-        tabs={[
-          { key: "all", label: "All", href: "/billing" },
-          ...INVOICE_STATUSES.map((s) => ({
-            key: s,
-            label: s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, " "),
-            href: hrefWith("/billing", { status: s }),
-          })),
-        ]}
+      <PageHeader
+        title="Billing"
+        description={
+          <>
+            {current ? `Revenue in ${current.currency} for ${window}; invoices and payments of all clients.` : "Invoices and payments of all clients."}
+            {canAct ? null : " Read-only: recording payments and refunds needs the admin role."}
+          </>
+        }
+        actions={
+          <CurrencySwitcher
+            currencies={currencies}
+            active={current?.currency ?? ""}
+            hrefFor={(currency) => hrefWith("/billing", { ...keptParams, currency: currency === currencies[0] ? undefined : currency })}
+          />
+        }
       />
 
-      {invoices.total === 0 ? (
-        status ? (
+      {current ? (
+        <>
+          <RevenueKpis revenue={current} window={window} />
+          <RevenueCharts revenue={current} window={window} />
+        </>
+      ) : (
+        <EmptyState title="No revenue yet">Invoices appear after the first billing run (npm run billing:run).</EmptyState>
+      )}
+
+      <div className="mt-6 grid grid-cols-1 items-start gap-4 xl:grid-cols-3">
+        <div className="space-y-4">
+          {current ? <RevenueByPlan revenue={current} window={window} /> : null}
+          <PaymentProviders providers={providers} />
+        </div>
+        <div className="min-w-0 xl:col-span-2">
+          <OutstandingInvoices invoices={open.items} counts={{ overdue: overdue.total, pending: open.total - overdue.total }} now={now} />
+        </div>
+      </div>
+
+      <section aria-labelledby="invoices-heading" className="mt-10">
+        <h2 id="invoices-heading" className="mb-3 text-lg font-semibold text-gray-900">
+          Invoices
+        </h2>
+        <TabLinks
+          label="Invoice status"
+          active={filters.status ?? "all"}
+          tabs={[
+            { key: "all", label: "All", href: hrefWith("/billing", { ...listParams, status: undefined }) },
+            ...INVOICE_STATUSES.map((status) => ({
+              key: status,
+              label: invoiceStatusLabel(status),
+              href: hrefWith("/billing", { ...listParams, status }),
+            })),
+          ]}
+        />
+        <InvoiceFilters
+          key={[filters.search, filters.period, filters.minTotal, filters.maxTotal].join("|")}
+          periods={recentPeriods(24).reverse()}
+          search={filters.search ?? ""}
+          period={filters.period ?? ""}
+          minTotal={filters.minTotal ?? ""}
+          maxTotal={filters.maxTotal ?? ""}
+          hidden={{ status: filters.status, clientId: filters.clientId, currency: currencyParam }}
+          clearHref={clearHref}
+        />
+        {filters.clientId ? (
+          <p className="mb-3 text-sm text-gray-600" data-testid="client-filter">
+            Invoices of {invoices?.items[0]?.clientName ?? "one client"} only.{" "}
+            <Link href={hrefWith("/billing", { ...listParams, clientId: undefined })} scroll={false} className={BILLING_LINK}>
+              All clients
+            </Link>
+          </p>
+        ) : null}
+
+        {!checked.success || !invoices ? (
+          <div role="alert" data-testid="filter-error" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+            <p className="font-medium">These filters cannot be applied:</p>
+            <ul className="mt-1 list-disc pl-5">
+              {describeFilterIssues(checked.error).map((issue) => (
+                <li key={issue}>{issue}</li>
+              ))}
+            </ul>
+            {clearHref ? (
+              <Link href={clearHref} scroll={false} className={`${BILLING_LINK} mt-2 inline-block`}>
+                Clear filters
+              </Link>
+            ) : null}
+          </div>
+        ) : invoices.total === 0 ? (
+          filtered ? (
+            <EmptyState
+              title="No invoice matches these filters"
+              action={
+                <Link href={clearHref ?? "/billing"} scroll={false} className={BILLING_LINK}>
+                  Clear filters
+                </Link>
+              }
+            >
+              Try another status, period or amount range, or a shorter search.
+            </EmptyState>
+          ) : (
+            <EmptyState title="No invoices yet">Invoices appear after the first billing run (npm run billing:run).</EmptyState>
+          )
+        ) : invoices.items.length === 0 ? (
           <EmptyState
-            title={`No ${status.replace(/_/g, " ")} invoices`}
+            title={`Page ${invoices.page} is past the end of the list`}
             action={
-              <Link href="/billing" className="font-medium text-blue-600 hover:underline">
-                Show all invoices
+              <Link href={hrefWith("/billing", { ...listParams, page: String(invoices.pageCount) })} className={BILLING_LINK}>
+                Go to the last page
               </Link>
             }
           />
         ) : (
-          <EmptyState title="No invoices yet — invoices appear after the first billing run" />
-        )
-      ) : invoices.items.length === 0 ? (
-        <EmptyState
-          title={`Page ${invoices.page} is past the end of the list`}
-          action={
-            <Link href={hrefWith("/billing", { status, page: String(invoices.pageCount) })} className="font-medium text-blue-600 hover:underline">
-              Go to the last page
-            </Link>
-          }
-        />
-      ) : (
-        <Card className="p-0">
-          <Table data-testid="invoices">
-            <TableHead>
-              <TableRow>
-                <TableHeaderCell>Number</TableHeaderCell>
-                <TableHeaderCell>Client</TableHeaderCell>
-                <TableHeaderCell>Period</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell className="text-right">Total</TableHeaderCell>
-                <TableHeaderCell className="text-right">Paid</TableHeaderCell>
-                <TableHeaderCell>Issued</TableHeaderCell>
-                <TableHeaderCell>Due</TableHeaderCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {invoices.items.map((invoice) => (
-                <TableRow key={invoice.id} data-testid="invoice-row">
-                  <TableCell className="font-mono text-xs">{invoice.number}</TableCell>
-                  <TableCell>
-                    <Link href={`/clients/${invoice.clientId}?tab=invoices`} className="font-medium text-gray-900 hover:text-blue-700">
-                      {invoice.clientName}
-                    </Link>
-                  </TableCell>
-                  <TableCell>{formatPeriod(invoice.period)}</TableCell>
-                  <TableCell>
-                    <InvoiceStatusBadge status={invoice.status} />
-                  </TableCell>
-                  <TableCell className="text-right tabular-nums">{formatMoney(invoice.total, invoice.currency, 2)}</TableCell>
-                  <TableCell className="text-right tabular-nums">{formatMoney(invoice.amountPaid, invoice.currency, 2)}</TableCell>
-                  <TableCell>{formatDate(invoice.issuedAt)}</TableCell>
-                  <TableCell>{formatDate(invoice.dueAt)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </Card>
-      )}
+          <InvoicesTable invoices={invoices.items} canDownload={canAct} />
+        )}
 
-      {invoices.total > 0 ? (
-        <Pagination
-          basePath="/billing"
-          params={{ status }}
-          page={invoices.page}
-          pageCount={invoices.pageCount}
-          total={invoices.total}
-          pageSize={invoices.pageSize}
-          noun="invoices"
-        />
-      ) : null}
+        {invoices && invoices.total > 0 ? (
+          <Pagination
+            basePath="/billing"
+            params={{ ...listParams, paymentsPage: keptParams.paymentsPage }}
+            page={invoices.page}
+            pageCount={invoices.pageCount}
+            total={invoices.total}
+            pageSize={invoices.pageSize}
+            noun="invoices"
+          />
+        ) : null}
+      </section>
+
+      <section aria-label="Payments" className="mt-10">
+        <PaymentHistory payments={payments} providerLabels={providerLabels} pageHref={(n) => paymentsPageHref({ ...keptParams }, n)} />
+      </section>
     </div>
   );
 }
