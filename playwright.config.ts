@@ -50,6 +50,10 @@ export default defineConfig({
       ANTHROPIC_API_KEY: "e2e-fake-llm-key",
       OPENAI_BASE_URL: "http://127.0.0.1:3313",
       OPENAI_API_KEY: "e2e-fake-llm-key",
+      // The local Stripe stand-in that tests/e2e/billing-stripe.spec.ts starts (tests/support/stripe-server.ts).
+      STRIPE_SECRET_KEY: "sk_test_e2e_meterline",
+      STRIPE_WEBHOOK_SECRET: "whsec_e2e_meterline",
+      STRIPE_API_BASE: "http://127.0.0.1:3314",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

@@ -9,6 +9,8 @@ import { formatMinorUnits } from "@/server/plans/proration";
 import { ZPeriod } from "@/server/usage/period";
 
 export const INVOICE_STATUSES = ["pending", "paid", "overdue", "cancelled", "refunded", "partially_refunded"] as const;
+/** What the list filters on: a status, or "open" (pending or overdue: still to collect). */
+export const INVOICE_STATUS_FILTERS = ["open", ...INVOICE_STATUSES] as const;
 
 /** A filter amount: a non-negative decimal with at most 2 decimals, as typed ("12.50"). */
 const ZAmountFilter = z
@@ -19,7 +21,7 @@ const ZAmountFilter = z
 export const ZListInvoicesInput = z
   .object({
     /** One status, or "open": pending or overdue (what is still to be collected). */
-    status: z.enum([...INVOICE_STATUSES, "open"]).optional(),
+    status: z.enum(INVOICE_STATUS_FILTERS).optional(),
     /** "issued": newest issued first (default); "due": earliest due date first. */
     sort: z.enum(["issued", "due"]).default("issued"),
     /** Billing period 'YYYY-MM'. */

@@ -70,6 +70,8 @@ export type TRecordedPayment = {
   kind: "charge" | "refund";
   status: PaymentStatus;
   amount: string;
+  /** Why the provider refused it (failed only). */
+  failureReason: string | null;
 };
 
 type TLockedInvoice = {
@@ -175,9 +177,9 @@ async function writeAudit(
   });
 }
 
-const PAYMENT_SELECT = { id: true, provider: true, providerPaymentId: true, kind: true, status: true, amount: true } as const;
+const PAYMENT_SELECT = { id: true, provider: true, providerPaymentId: true, kind: true, status: true, amount: true, failureReason: true } as const;
 
-function toRecorded(row: { id: string; provider: string; providerPaymentId: string | null; kind: "charge" | "refund"; status: PaymentStatus; amount: { toString(): string } }): TRecordedPayment {
+function toRecorded(row: { id: string; provider: string; providerPaymentId: string | null; kind: "charge" | "refund"; status: PaymentStatus; amount: { toString(): string }; failureReason: string | null }): TRecordedPayment {
   return { ...row, amount: new Decimal(row.amount.toString()).toFixed(2) };
 }
 

@@ -3,12 +3,12 @@
 // dropped where it can only be junk (period, client id); amounts go to the server as
 // typed, so "min above max" comes back as its message instead of a silently wider list.
 import { z } from "zod";
-import { INVOICE_STATUSES } from "@/server/billing/list-invoices";
+import { INVOICE_STATUS_FILTERS } from "@/server/billing/list-invoices";
 import { ZPeriod } from "@/server/usage/period";
 import { readChoice, readParam, type TSearchParams } from "@/components/url-params";
 
 export type TInvoiceFilterParams = {
-  status?: (typeof INVOICE_STATUSES)[number];
+  status?: (typeof INVOICE_STATUS_FILTERS)[number];
   period?: string;
   clientId?: string;
   minTotal?: string;
@@ -22,7 +22,7 @@ export function readInvoiceFilters(params: TSearchParams): TInvoiceFilterParams 
   const period = readParam(params, "period", 7);
   const clientId = readParam(params, "clientId", 36);
   return {
-    status: readChoice(params, "status", INVOICE_STATUSES),
+    status: readChoice(params, "status", INVOICE_STATUS_FILTERS),
     period: period && ZPeriod.safeParse(period).success ? period : undefined,
     clientId: clientId && z.uuid().safeParse(clientId).success ? clientId : undefined,
     minTotal: readParam(params, "minTotal", 20),

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { api } from "@/trpc/server";
 import { getSession } from "@/server/auth/auth-options";
-import { INVOICE_STATUSES, ZListInvoicesInput } from "@/server/billing/list-invoices";
+import { INVOICE_STATUS_FILTERS, ZListInvoicesInput } from "@/server/billing/list-invoices";
 import { recentPeriods } from "@/server/usage/period";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
@@ -111,9 +111,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           active={filters.status ?? "all"}
           tabs={[
             { key: "all", label: "All", href: hrefWith("/billing", { ...listParams, status: undefined }) },
-            ...INVOICE_STATUSES.map((status) => ({
+            ...INVOICE_STATUS_FILTERS.map((status) => ({
               key: status,
-              label: invoiceStatusLabel(status),
+              label: status === "open" ? "Open" : invoiceStatusLabel(status),
               href: hrefWith("/billing", { ...listParams, status }),
             })),
           ]}

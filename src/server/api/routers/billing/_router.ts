@@ -37,6 +37,7 @@ const ZRecordedPayment = z.object({
   kind: z.enum(["charge", "refund"]),
   status: z.enum(["pending", "processing", "succeeded", "failed"]),
   amount: z.string(),
+  failureReason: z.string().nullable(),
 });
 
 export const billingRouter = createTRPCRouter({

@@ -205,10 +205,27 @@ function MarkPaidDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose
   );
 }
 
-const CHARGE_OUTCOME: Record<string, string> = {
-  already_recorded: "This charge had already been recorded; nothing was charged twice.",
-  not_final: "The provider is still processing the charge. The invoice is updated when it confirms (webhook).",
+type TChargeResult = {
+  outcome: "applied" | "already_recorded" | "not_applied" | "not_final";
+  payment: { status: string; failureReason: string | null };
+  invoice: { status: string };
 };
+
+/** What a charge that did not simply pay the invoice means for the admin; null when it did. */
+function describeChargeOutcome({ outcome, payment, invoice }: TChargeResult): string | null {
+  switch (outcome) {
+    case "applied":
+      return null;
+    case "already_recorded":
+      return "This charge had already been recorded; nothing was charged twice.";
+    case "not_applied":
+      return `The charge succeeded, but the invoice had been paid another way meanwhile: the payment is recorded, not counted. Refund the duplicate.`;
+    case "not_final":
+      return payment.status === "failed"
+        ? `The charge failed: ${(payment.failureReason ?? "no reason given").replace(/\.$/, "")}. The invoice is still ${invoice.status}.`
+        : "The provider is still processing the charge. The invoice is updated when it confirms (webhook).";
+  }
+}
 
 function ChargeDialog({ invoice, provider, onClose }: { invoice: TActionInvoice; provider: TChargeProvider; onClose: () => void }) {
   const trpc = useTRPC();
@@ -225,12 +242,7 @@ function ChargeDialog({ invoice, provider, onClose }: { invoice: TActionInvoice;
   );
   const money = (value: string) => formatMoney(value, invoice.currency, 2);
   const result = charge.data;
-  const outcome =
-    result && result.outcome !== "applied"
-      ? result.outcome === "not_applied"
-        ? `The charge failed${result.payment.status === "failed" ? "" : ` (${result.payment.status})`}: the invoice is still ${result.invoice.status}.`
-        : CHARGE_OUTCOME[result.outcome]
-      : null;
+  const outcome = result ? describeChargeOutcome(result) : null;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
