@@ -141,6 +141,12 @@ test("an admin marks an open invoice paid with the bank transfer's reference", a
   await expect(payment).toHaveCount(1);
   await expect(payment.getByTestId("payment-amount")).toHaveText(balance);
   await expect(payment.getByTestId("payment-status")).toHaveText("succeeded");
+  // The audit trail: issued by the seed's billing run, then this transfer, by this admin.
+  const history = main(page).getByTestId("invoice-history").getByTestId("history-entry");
+  await expect(history.first()).toContainText("Issued");
+  await expect(history.last()).toContainText("Bank transfer recorded");
+  await expect(history.last()).toContainText(ADMIN.email);
+  await expect(history.last()).toContainText(reference);
   await expect(page.getByRole("button", { name: "Mark paid" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Refund" })).toBeVisible();
   await shot(page, "marked-paid");

@@ -38,6 +38,14 @@ export const ZInvoicePayment = z.object({
 });
 export type TInvoicePayment = z.infer<typeof ZInvoicePayment>;
 
+/** One audit entry of the invoice: issued, paid, refunded, cancelled... by whom and why. */
+export const ZInvoiceHistoryEntry = z.object({
+  action: z.string(),
+  actorEmail: z.string().nullable(),
+  reason: z.string().nullable(),
+  createdAt: z.date(),
+});
+
 export const ZInvoiceDetail = z.object({
   id: z.string(),
   number: z.string(),
@@ -63,6 +71,8 @@ export const ZInvoiceDetail = z.object({
   lines: z.array(ZInvoiceLineItem),
   /** Charges and refunds, oldest first. */
   payments: z.array(ZInvoicePayment),
+  /** The audit trail, oldest first. */
+  history: z.array(ZInvoiceHistoryEntry),
 });
 export type TInvoiceDetail = z.infer<typeof ZInvoiceDetail>;
 
@@ -115,6 +125,11 @@ type TInvoiceWhere = { id: string } | { clientId_period: { clientId: string; per
 export async function findInvoice(db: TDbClient, where: TInvoiceWhere): Promise<TInvoiceDetail | null> {
   const row = await db.invoice.findUnique({ where, select: SELECT });
   if (!row) return null;
+  const history = await db.auditLog.findMany({
+    where: { entityType: "Invoice", entityId: row.id },
+    orderBy: { createdAt: "asc" },
+    select: { action: true, actorEmail: true, reason: true, createdAt: true },
+  });
   const money = (value: { toString(): string }) => formatMinorUnits(value.toString(), row.currency);
   const { client, lineItems, payments, subtotal, tax, total, amountPaid, amountRefunded, ...invoice } = row;
   return {
@@ -136,6 +151,7 @@ export async function findInvoice(db: TDbClient, where: TInvoiceWhere): Promise<
       metadata: (line.metadata as Record<string, unknown> | null) ?? null,
     })),
     payments: payments.map((payment) => ({ ...payment, amount: formatMinorUnits(payment.amount.toString(), payment.currency) })),
+    history,
   };
 }
 

@@ -245,17 +245,18 @@ export async function issueInvoices(tx: TDbClient, clientIds: readonly string[],
   // Issuing is a money change: one audit entry per invoice, in the same transaction.
   const actor = options.actor ?? SYSTEM_ACTOR;
   await tx.$executeRawUnsafe(
-    `INSERT INTO "AuditLog" ("actorId", "actorEmail", action, "entityType", "entityId", "clientId", after, "createdAt")
+    // createdAt: when it was written (the column default), whatever issue date the run used.
+    `INSERT INTO "AuditLog" ("actorId", "actorEmail", action, "entityType", "entityId", "clientId", after)
      SELECT $2::uuid, $3, 'invoice.issue', 'Invoice', r.id::text, r."clientId",
        jsonb_build_object('number', r.number, 'period', $4::text, 'status', r.status, 'currency', r.currency,
-         'total', r.total, 'planKey', r."planKey", 'planVersion', r."planVersion"), $5
+         'total', r.total, 'planKey', r."planKey", 'planVersion', r."planVersion", 'issuedAt', $5::text)
      FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, number text, "clientId" uuid, currency text, status text, "planKey" text,
        "planVersion" int, total text)`,
     JSON.stringify(invoices),
     actor.id,
     actor.email,
     period,
-    now,
+    now.toISOString(),
   );
   for (const [index, { client }] of priced.entries()) result.issued.set(client.id, invoices[index]!.id);
   return result;

@@ -100,6 +100,7 @@ describeEachDatabase("billing router: invoices, payments, cancellation, cron", (
       total: "31.00",
       planKey: invoice.planKey,
       planVersion: 1,
+      issuedAt: NOW.toISOString(),
     });
     // Returning the existing invoice issues nothing and audits nothing.
     await generateInvoice(db, { clientId: invoice.clientId, period: "2026-10", now: NOW });
@@ -122,6 +123,10 @@ describeEachDatabase("billing router: invoices, payments, cancellation, cron", (
     const state = await api.billing.markPaid({ invoiceId: invoice.id, reference: "BANK-1", receivedAt });
     expect(state).toMatchObject({ status: "paid", amountPaid: "29.00", paidAt: receivedAt });
     const detail = await api.billing.invoice({ id: invoice.id });
+    expect(detail.history.map((entry) => [entry.action, entry.actorEmail, entry.reason])).toEqual([
+      ["invoice.issue", admin.user.email, null],
+      ["invoice.mark_paid", admin.user.email, "BANK-1"],
+    ]);
     expect(detail.payments).toEqual([
       expect.objectContaining({ provider: "manual", kind: "charge", status: "succeeded", amount: "29.00", reference: "BANK-1", createdAt: receivedAt }),
     ]);

@@ -18,6 +18,42 @@ import { InvoiceActions } from "./invoice-actions";
 
 type TPageProps = { params: Promise<{ id: string }> };
 
+const HISTORY_ACTIONS: Record<string, string> = {
+  "invoice.issue": "Issued",
+  "invoice.mark_paid": "Bank transfer recorded",
+  "invoice.cancel": "Cancelled",
+  "invoice.payment_succeeded": "Paid through the provider",
+  "payment.refund": "Refunded",
+  "payment.not_applied": "Payment received for an invoice already paid",
+};
+
+function describeAction(action: string): string {
+  return HISTORY_ACTIONS[action] ?? action;
+}
+
+function InvoiceHistory({ history }: { history: TInvoiceDetail["history"] }) {
+  return (
+    <Card data-testid="invoice-history">
+      <Title>History</Title>
+      {history.length === 0 ? (
+        <Text className="mt-2">No recorded changes.</Text>
+      ) : (
+        <ol className="mt-3 space-y-3 text-sm">
+          {history.map((entry, index) => (
+            <li key={index} data-testid="history-entry">
+              <div className="font-medium text-gray-900">{describeAction(entry.action)}</div>
+              <div className="text-xs text-gray-500">
+                {formatDate(entry.createdAt)} · {entry.actorEmail ?? "system"}
+              </div>
+              {entry.reason ? <div className="mt-0.5 break-words text-xs text-gray-600">{entry.reason}</div> : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </Card>
+  );
+}
+
 /** The invoice, or null when the id names none (or is not an id at all). Shared by metadata and page. */
 const loadInvoice = cache(async (id: string) => {
   if (!ZGetInvoiceInput.safeParse({ id }).success) return null;
@@ -226,6 +262,7 @@ export default async function InvoicePage({ params }: TPageProps) {
               All invoices of {invoice.clientName}
             </Link>
           </Card>
+          <InvoiceHistory history={invoice.history} />
         </div>
       </div>
     </div>
