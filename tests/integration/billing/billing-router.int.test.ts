@@ -3,6 +3,7 @@ import { beforeAll, expect, it } from "vitest";
 import type { TSession } from "@/server/auth/session";
 import { createCronHandlers } from "@/server/billing/cron-http";
 import { generateInvoice } from "@/server/billing/generate-invoice";
+import { listInvoices } from "@/server/billing/list-invoices";
 import { listPaymentProviders } from "@/server/payments/provider-status";
 import { createTestAdmin } from "../../support/fixtures";
 import { describeEachDatabase } from "../../support/test-database";
@@ -55,6 +56,9 @@ describeEachDatabase("billing router: invoices, payments, cancellation, cron", (
     expect(byName.items.map((i) => i.id)).toEqual([small.invoice.id]);
     const byNumber = await api.billing.invoices({ search: large.invoice.number.toLowerCase() });
     expect(byNumber.items.map((i) => i.id)).toEqual([large.invoice.id]);
+    // A search matching more clients than the id lookup takes joins Client instead: same result.
+    const joined = await listInvoices(db, { search: small.invoice.clientName.toLowerCase() }, { searchClientIdsMax: 0 });
+    expect(joined.items.map((i) => i.id)).toEqual([small.invoice.id]);
   });
 
   it('"open" means pending or overdue; sort "due" puts the earliest due date first', async () => {
