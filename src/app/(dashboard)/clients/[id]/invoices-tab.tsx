@@ -1,8 +1,10 @@
+import Link from "next/link";
 import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@tremor/react";
 import type { TClientDetail } from "@/server/clients/get-client";
 import { formatDate, formatMoney, formatPeriod } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { InvoiceStatusBadge } from "@/components/status-badges";
+import { invoiceHref } from "../../billing/invoice-links";
 
 export function InvoicesTab({ client }: { client: TClientDetail }) {
   if (client.invoices.length === 0) {
@@ -23,7 +25,11 @@ export function InvoicesTab({ client }: { client: TClientDetail }) {
         <TableBody>
           {client.invoices.map((invoice) => (
             <TableRow key={invoice.id} data-testid="invoice-row">
-              <TableCell className="font-mono text-xs">{invoice.number}</TableCell>
+              <TableCell className="font-mono text-xs">
+                <Link href={invoiceHref(invoice.id)} className="text-blue-700 hover:underline">
+                  {invoice.number}
+                </Link>
+              </TableCell>
               <TableCell>{formatPeriod(invoice.period)}</TableCell>
               <TableCell>
                 <InvoiceStatusBadge status={invoice.status} />
@@ -34,6 +40,11 @@ export function InvoicesTab({ client }: { client: TClientDetail }) {
           ))}
         </TableBody>
       </Table>
+      <div className="border-t border-gray-100 px-6 py-3 text-sm">
+        <Link href={`/billing?clientId=${client.id}`} className="font-medium text-blue-600 hover:underline">
+          All invoices and payments of {client.name} in Billing
+        </Link>
+      </div>
     </Card>
   );
 }
