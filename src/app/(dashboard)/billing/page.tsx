@@ -44,7 +44,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
     checked.success ? api.billing.invoices({ ...filters, page }) : null,
     api.billing.invoices({ status: "open", sort: "due", pageSize: OUTSTANDING_ROWS }),
     api.billing.invoices({ status: "overdue", pageSize: 5 }),
-    api.billing.payments({ page: paymentsPage, pageSize: 10 }),
+    // Filtered to a client (?clientId=), the history is that client's too.
+    api.billing.payments({ clientId: filters.clientId, page: paymentsPage, pageSize: 10 }),
     api.billing.providers(),
     getSession(),
   ]);
@@ -193,7 +194,12 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
       </section>
 
       <section aria-label="Payments" className="mt-10">
-        <PaymentHistory payments={payments} providerLabels={providerLabels} pageHref={(n) => paymentsPageHref({ ...keptParams }, n)} />
+        <PaymentHistory
+          payments={payments}
+          providerLabels={providerLabels}
+          pageHref={(n) => paymentsPageHref({ ...keptParams }, n)}
+          clientName={filters.clientId ? (invoices?.items[0]?.clientName ?? "this client") : undefined}
+        />
       </section>
     </div>
   );

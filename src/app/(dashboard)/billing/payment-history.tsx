@@ -12,8 +12,11 @@ export function PaymentHistory({
   payments,
   providerLabels,
   pageHref,
+  clientName,
 }: {
   payments: TPaymentList;
+  /** Set when the page is filtered to one client: the history is that client's. */
+  clientName?: string;
   providerLabels: Record<string, string>;
   /** The billing page's URL with ?paymentsPage=n (the other parameters kept). */
   pageHref: (page: number) => string;
@@ -26,7 +29,7 @@ export function PaymentHistory({
     <Card className="p-0" data-testid="payment-history">
       <div className="px-6 pt-5">
         <Title>Payment history</Title>
-        <Text>Charges and refunds across all clients, newest first.</Text>
+        <Text>Charges and refunds {clientName ? `of ${clientName}` : "across all clients"}, newest first.</Text>
       </div>
       {total === 0 ? (
         <div className="p-6">
