@@ -22,12 +22,16 @@ export const ZInvoiceLineItem = z.object({
   metadata: z.record(z.string(), z.unknown()).nullable(),
 });
 
+export const ZPaymentKind = z.enum(["charge", "refund"]);
+export const ZPaymentStatus = z.enum(["pending", "processing", "succeeded", "failed"]);
+
+/** A charge or refund as the dashboard shows it (DTO: decimal-string amount). */
 export const ZInvoicePayment = z.object({
   id: z.string(),
   provider: z.string(),
   providerPaymentId: z.string().nullable(),
-  kind: z.enum(["charge", "refund"]),
-  status: z.enum(["pending", "processing", "succeeded", "failed"]),
+  kind: ZPaymentKind,
+  status: ZPaymentStatus,
   /** Decimal string in the payment currency's major unit. */
   amount: z.string(),
   currency: z.string(),

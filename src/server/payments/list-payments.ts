@@ -1,6 +1,7 @@
 // Payment history: charges and refunds across invoices, newest first, paged in SQL
 // (the (clientId, createdAt) index serves a client's history).
 import { z } from "zod";
+import { ZInvoicePayment } from "@/server/billing/get-invoice";
 import type { TDbClient } from "@/server/db/client";
 import { formatMinorUnits } from "@/server/plans/proration";
 
@@ -12,23 +13,12 @@ export const ZListPaymentsInput = z.object({
 });
 export type TListPaymentsInput = z.input<typeof ZListPaymentsInput>;
 
-export const ZPaymentListItem = z.object({
-  id: z.string(),
+/** A payment of the history: the invoice's payment DTO plus which invoice and client. */
+export const ZPaymentListItem = ZInvoicePayment.extend({
   invoiceId: z.string(),
   invoiceNumber: z.string(),
   clientId: z.string(),
   clientName: z.string(),
-  provider: z.string(),
-  providerPaymentId: z.string().nullable(),
-  kind: z.enum(["charge", "refund"]),
-  status: z.enum(["pending", "processing", "succeeded", "failed"]),
-  /** Decimal string in the currency's major unit. */
-  amount: z.string(),
-  currency: z.string(),
-  reference: z.string().nullable(),
-  failureReason: z.string().nullable(),
-  createdBy: z.string().nullable(),
-  createdAt: z.date(),
 });
 
 export const ZListPaymentsOutput = z.object({

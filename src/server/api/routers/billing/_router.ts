@@ -3,7 +3,7 @@ import { env } from "@/env";
 import { adminProcedure, createTRPCRouter, viewerProcedure } from "@/server/api/trpc";
 import { cancelInvoice, ZCancelInvoiceInput } from "@/server/billing/cancel-invoice";
 import { generateInvoice, ZGenerateInvoiceInput } from "@/server/billing/generate-invoice";
-import { getInvoice, ZGetInvoiceInput, ZInvoiceDetail } from "@/server/billing/get-invoice";
+import { getInvoice, ZGetInvoiceInput, ZInvoiceDetail, ZInvoicePayment } from "@/server/billing/get-invoice";
 import { ZListInvoicesInput, ZListInvoicesOutput, listInvoices } from "@/server/billing/list-invoices";
 import { getRevenueAnalytics, ZRevenueAnalytics, ZRevenueInput } from "@/server/billing/revenue";
 import { runBilling, ZRunBillingInput, ZRunBillingResult } from "@/server/billing/run-billing";
@@ -30,15 +30,7 @@ const ZInvoicePaymentState = z.object({
   paidAt: z.date().nullable(),
 });
 
-const ZRecordedPayment = z.object({
-  id: z.string(),
-  provider: z.string(),
-  providerPaymentId: z.string().nullable(),
-  kind: z.enum(["charge", "refund"]),
-  status: z.enum(["pending", "processing", "succeeded", "failed"]),
-  amount: z.string(),
-  failureReason: z.string().nullable(),
-});
+const ZRecordedPayment = ZInvoicePayment.pick({ id: true, provider: true, providerPaymentId: true, kind: true, status: true, amount: true, failureReason: true });
 
 export const billingRouter = createTRPCRouter({
   /** Invoices across clients, newest first, filtered and paged. */

@@ -61,6 +61,20 @@ function DialogButtons({ children }: { children: ReactNode }) {
 }
 
 /** Today in UTC as YYYY-MM-DD: the dashboard shows dates in UTC. */
+/** The first step of a two-step dialog: cancel, or submit the form to review what will happen. */
+function ReviewButtons({ onCancel }: { onCancel: () => void }) {
+  return (
+    <DialogButtons>
+      <button type="button" className={BILLING_SECONDARY_BUTTON} onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className={BILLING_PRIMARY_BUTTON}>
+        Review
+      </button>
+    </DialogButtons>
+  );
+}
+
 function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -161,14 +175,7 @@ function MarkPaidDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose
             />
             <FieldError message={errors.receivedOn} />
           </Field>
-          <DialogButtons>
-            <button type="button" className={BILLING_SECONDARY_BUTTON} onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className={BILLING_PRIMARY_BUTTON}>
-              Review
-            </button>
-          </DialogButtons>
+          <ReviewButtons onCancel={onClose} />
         </form>
       ) : (
         <div className="space-y-4">
@@ -368,14 +375,7 @@ function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: 
             />
             <FieldError message={errors.reason} />
           </Field>
-          <DialogButtons>
-            <button type="button" className={BILLING_SECONDARY_BUTTON} onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className={BILLING_PRIMARY_BUTTON}>
-              Review
-            </button>
-          </DialogButtons>
+          <ReviewButtons onCancel={onClose} />
         </form>
       ) : (
         <div className="space-y-4">
