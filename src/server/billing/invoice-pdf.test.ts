@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@/env";
 import {
   balanceDue,
@@ -11,9 +11,11 @@ import {
   formatQuantity,
   formatUnitPrice,
   groupThousands,
+  loadInvoiceFont,
   paymentTermsText,
   priceUnit,
   printable,
+  type TGlyphCoverage,
   usageDetail,
 } from "./invoice-pdf";
 import { sellerFromEnv } from "./invoice-pdf-data";
@@ -99,12 +101,6 @@ describe("invoice PDF formatting", () => {
     expect(balanceDue({ status, total, amountPaid, currency: "USD" })).toBe(due);
   });
 
-  it("keeps what Helvetica can print and folds the rest instead of printing garbage", () => {
-    expect(printable("Café Müller & Søn — “Ltd.” €5")).toBe("Café Müller & Søn — “Ltd.” €5");
-    expect(printable("Łódź Żabka")).toBe("Lódz Zabka");
-    expect(printable("東京 Sushi\tBar\r\nline 2")).toBe("?? Sushi Bar\nline 2");
-  });
-
   it("describes tiers and the multiplier of a usage line, and its price unit", () => {
     const line = {
       kind: "usage" as const,
@@ -125,6 +121,36 @@ describe("invoice PDF formatting", () => {
     expect(usageDetail({ kind: "usage", metadata: { unit: 1, usageMultiplier: "1" } })).toBeNull();
     expect(usageDetail({ kind: "base", metadata: null })).toBeNull();
     expect(priceUnit({ kind: "usage", metadata: { unit: "not a number" } })).toBe(1);
+  });
+});
+
+describe("printable text in the embedded DejaVu Sans", () => {
+  let hasGlyph: TGlyphCoverage;
+  beforeAll(async () => {
+    hasGlyph = await loadInvoiceFont();
+  });
+
+  it.each([
+    ["Café Müller & Søn — “Ltd.” €5"],
+    ["Łódź Černý Ελλάδα Москва"],
+    ["Zażółć gęślą jaźń, Příliš žluťoučký kůň, Őrült Ţară"],
+    ["Ἀθῆναι ΑΘΗΝΑ, Київ Ґанок, Ереван Երևան, თბილისი, שלום"],
+  ])("prints Latin, Greek, Cyrillic, Armenian, Georgian and Hebrew names as they are: %s", (name) => {
+    expect(printable(name, hasGlyph)).toBe(name);
+  });
+
+  it("turns what the font cannot draw (CJK, control characters) into ?, tabs into spaces and CRLF into LF", () => {
+    expect(printable("東京 Sushi\tBar\r\nline 2\u0007", hasGlyph)).toBe("?? Sushi Bar\nline 2?");
+  });
+
+  it("keeps only what both faces draw: a letter the bold face lacks folds to its plain form", () => {
+    // Mathematical sans-serif letters are in DejaVu Sans but not in DejaVu Sans Bold.
+    expect(printable("𝖠𝖼𝗆𝖾 𝟤𝟢𝟤𝟨", hasGlyph)).toBe("Acme 2026");
+  });
+
+  it("folds a character the font lacks to its base letter when that one is drawable, else ?", () => {
+    const asciiOnly: TGlyphCoverage = (codePoint) => codePoint >= 0x20 && codePoint < 0x7f;
+    expect(printable("Černý Łódź Ωmega", asciiOnly)).toBe("Cerny ?odz ?mega");
   });
 });
 

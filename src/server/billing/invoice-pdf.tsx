@@ -7,11 +7,12 @@
 // "1,600" for JPY), quantities trimmed ("1,234,567"), unit prices trimmed but with at
 // least two decimals ("0.002", "29.00").
 //
-// Fonts: the PDF standard Helvetica, built into every reader (nothing to download).
-// It covers WinAnsi (Latin-1 and a few more) only: names and descriptions go through
-// printable(), which folds other characters to their base letter or "?" instead of
-// printing garbage. (Full Unicode needs an embedded font file.)
-import { Document, Page, StyleSheet, Text, View, renderToBuffer } from "@react-pdf/renderer";
+// Fonts: DejaVu Sans (npm dejavu-fonts-ttf), embedded as a subset of the glyphs used,
+// because client names and addresses are in Polish, Czech, Greek, Cyrillic... and the
+// PDF standard fonts only have WinAnsi. Text still goes through printable(): a
+// character neither face can draw (CJK, for one) becomes "?" instead of an empty box.
+import { createRequire } from "node:module";
+import { Document, Font, Page, StyleSheet, Text, View, renderToBuffer } from "@react-pdf/renderer";
 import Decimal from "decimal.js";
 import type { ReactNode } from "react";
 import { z } from "zod";
@@ -39,7 +40,62 @@ export type TInvoicePdfInvoice = TInvoiceDetail & {
   billTo: TInvoicePdfBillTo;
 };
 
-export type TInvoiceDocumentProps = { invoice: TInvoicePdfInvoice; seller: TInvoicePdfSeller };
+/** Whether the invoice font can draw a code point (see loadInvoiceFont). */
+export type TGlyphCoverage = (codePoint: number) => boolean;
+
+export type TInvoiceDocumentProps = { invoice: TInvoicePdfInvoice; seller: TInvoicePdfSeller; hasGlyph: TGlyphCoverage };
+
+// ---------------------------------------------------------------------------
+// Font
+// ---------------------------------------------------------------------------
+
+const FONT_FAMILY = "DejaVu Sans";
+const FONT_FACES = [
+  { fontWeight: 400, file: "DejaVuSans.ttf" },
+  { fontWeight: 700, file: "DejaVuSans-Bold.ttf" },
+] as const;
+
+// The font store is global to React-PDF: register once, even if this module is evaluated again.
+if (!Font.getRegisteredFontFamilies().includes(FONT_FAMILY)) {
+  // No hyphenation anywhere: React-PDF's patterns are English ones, which split Polish or
+  // Greek names at odd places ("Usłu-gowe"); emails, ids and amounts must not split at all.
+  Font.registerHyphenationCallback((word) => [word]);
+  // A path resolved at run time, not an imported asset: React-PDF is external to the Next
+  // server bundle (next.config.mjs) and fontkit opens the file from node_modules by path.
+  // turbopackIgnore keeps `next build` from bundling every .ttf the pattern matches
+  // (it fails with "Unknown module type"); Node resolves the path when the module loads.
+  const fromHere = createRequire(import.meta.url);
+  Font.register({
+    family: FONT_FAMILY,
+    fonts: FONT_FACES.map(({ fontWeight, file }) => ({ src: fromHere.resolve(/* turbopackIgnore: true */ `dejavu-fonts-ttf/ttf/${file}`), fontWeight })),
+  });
+}
+
+let fontCoverage: Promise<TGlyphCoverage> | undefined;
+
+/**
+ * Loads both faces (once per process; React-PDF keeps them) and answers which code
+ * points they can both draw: the bold face lacks a few glyphs of the regular one.
+ */
+export function loadInvoiceFont(): Promise<TGlyphCoverage> {
+  fontCoverage ??= Promise.all(
+    FONT_FACES.map(async ({ fontWeight }) => {
+      await Font.load({ fontFamily: FONT_FAMILY, fontWeight });
+      const font = Font.getFont({ fontFamily: FONT_FAMILY, fontWeight }).data;
+      if (!font) throw new Error(`${FONT_FAMILY} ${fontWeight} did not load`);
+      return font;
+    }),
+  ).then(
+    (faces): TGlyphCoverage =>
+      (codePoint) =>
+        faces.every((face) => face.hasGlyphForCodePoint(codePoint)),
+    (error: unknown) => {
+      fontCoverage = undefined; // the next render tries again
+      throw error;
+    },
+  );
+  return fontCoverage;
+}
 
 // ---------------------------------------------------------------------------
 // Formatting (pure, exported for the unit tests)
@@ -128,26 +184,20 @@ export function balanceDue(invoice: Pick<TInvoiceDetail, "status" | "total" | "a
   return formatMinorUnits(Decimal.max(new Decimal(invoice.total).minus(invoice.amountPaid), 0), invoice.currency);
 }
 
-// Windows-1252 (WinAnsi), the encoding of the standard fonts: Latin-1 plus these.
-const WIN_ANSI_EXTRAS = new Set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ");
-const FALLBACKS: Record<string, string> = { Ł: "L", ł: "l", Đ: "D", đ: "d", ı: "i", "−": "-" };
-
-function isWinAnsi(char: string): boolean {
-  const code = char.codePointAt(0)!;
-  return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRAS.has(char);
-}
-
 /**
- * Text the standard fonts can print: a character outside WinAnsi would come out as
- * garbage (React-PDF does not fail), so it loses its accents ("ź" -> "z") or becomes "?".
+ * Text the invoice font can print: React-PDF does not fail on a character the font
+ * lacks but draws an empty box (or Helvetica garbage), so such a character loses its
+ * accents if the base letter is drawable ("ǹ" -> "n") or becomes "?". Tabs become
+ * spaces, line breaks "\n", other control characters "?".
  */
-export function printable(text: string): string {
+export function printable(text: string, hasGlyph: TGlyphCoverage): string {
+  const drawable = (char: string) => char === "\n" || hasGlyph(char.codePointAt(0)!);
   let out = "";
   for (const char of text.replace(/\r\n?/g, "\n").replace(/\t/g, " ")) {
-    if (char === "\n" || isWinAnsi(char)) out += char;
+    if (drawable(char)) out += char;
     else {
-      const stripped = FALLBACKS[char] ?? char.normalize("NFKD").replace(/\p{M}/gu, "");
-      out += stripped.length > 0 && [...stripped].every(isWinAnsi) ? stripped : "?";
+      const stripped = char.normalize("NFKD").replace(/\p{M}/gu, "");
+      out += stripped.length > 0 && [...stripped].every(drawable) ? stripped : "?";
     }
   }
   return out;
@@ -206,14 +256,14 @@ const STATUS_COLORS: Record<TInvoiceDetail["status"], string> = {
 };
 
 const styles = StyleSheet.create({
-  page: { fontFamily: "Helvetica", fontSize: 9, color: INK, paddingTop: 40, paddingBottom: 72, paddingHorizontal: 44 },
+  page: { fontFamily: FONT_FAMILY, fontSize: 9, color: INK, paddingTop: 40, paddingBottom: 72, paddingHorizontal: 44 },
   header: { flexDirection: "row", justifyContent: "space-between", marginBottom: 22 },
   sellerBlock: { width: "55%" },
-  sellerName: { fontFamily: "Helvetica-Bold", fontSize: 14, marginBottom: 4 },
+  sellerName: { fontWeight: "bold", fontSize: 14, marginBottom: 4 },
   titleBlock: { width: "40%", alignItems: "flex-end" },
-  title: { fontFamily: "Helvetica-Bold", fontSize: 22, letterSpacing: 2, marginBottom: 4 },
-  number: { fontFamily: "Helvetica-Bold", fontSize: 11, marginBottom: 6 },
-  status: { fontFamily: "Helvetica-Bold", fontSize: 9, color: "#ffffff", paddingVertical: 3, paddingHorizontal: 8, borderRadius: 3 },
+  title: { fontWeight: "bold", fontSize: 22, letterSpacing: 2, marginBottom: 4 },
+  number: { fontWeight: "bold", fontSize: 11, marginBottom: 6 },
+  status: { fontWeight: "bold", fontSize: 9, color: "#ffffff", paddingVertical: 3, paddingHorizontal: 8, borderRadius: 3 },
   statusNote: { color: MUTED, marginTop: 3 },
   muted: { color: MUTED },
   // Default line height is tight for stacked address lines; a margin opens them up
@@ -221,34 +271,31 @@ const styles = StyleSheet.create({
   line: { marginBottom: 1.5 },
   parties: { flexDirection: "row", justifyContent: "space-between", marginBottom: 20 },
   billTo: { width: "45%" },
-  label: { fontFamily: "Helvetica-Bold", fontSize: 8, color: MUTED, textTransform: "uppercase", marginBottom: 4 },
-  billToName: { fontFamily: "Helvetica-Bold", fontSize: 11, marginBottom: 2 },
+  label: { fontWeight: "bold", fontSize: 8, color: MUTED, textTransform: "uppercase", marginBottom: 4 },
+  billToName: { fontWeight: "bold", fontSize: 11, marginBottom: 2 },
   facts: { width: "50%" },
   factRow: { flexDirection: "row", marginBottom: 3.5 },
   factLabel: { width: 82, color: MUTED },
-  factValue: { flex: 1, fontFamily: "Helvetica-Bold" },
+  factValue: { flex: 1, fontWeight: "bold" },
   factSub: { flex: 1 },
   table: { borderTopWidth: 1, borderTopColor: INK, marginBottom: 14 },
   row: { flexDirection: "row", paddingVertical: 5, borderBottomWidth: 0.5, borderBottomColor: RULE },
   headRow: { flexDirection: "row", paddingVertical: 5, borderBottomWidth: 1, borderBottomColor: INK },
-  head: { fontFamily: "Helvetica-Bold", fontSize: 8, color: MUTED, textTransform: "uppercase" },
+  head: { fontWeight: "bold", fontSize: 8, color: MUTED, textTransform: "uppercase" },
   colDescription: { flex: 1, paddingRight: 10 },
-  colQuantity: { width: 78, textAlign: "right", paddingRight: 8 },
-  colUnitPrice: { width: 92, textAlign: "right", paddingRight: 8 },
-  colAmount: { width: 78, textAlign: "right" },
+  colQuantity: { width: 84, textAlign: "right", paddingRight: 8 },
+  colUnitPrice: { width: 96, textAlign: "right", paddingRight: 8 },
+  colAmount: { width: 90, textAlign: "right" },
   detail: { fontSize: 7.5, color: MUTED, marginTop: 2 },
   totals: { alignSelf: "flex-end", width: 250, marginBottom: 16 },
   totalRow: { flexDirection: "row", justifyContent: "space-between", paddingVertical: 2 },
   totalStrong: { flexDirection: "row", justifyContent: "space-between", paddingVertical: 4, marginVertical: 2, borderTopWidth: 1, borderTopColor: INK },
-  bold: { fontFamily: "Helvetica-Bold" },
+  bold: { fontWeight: "bold" },
   notes: { marginBottom: 12 },
   footer: { position: "absolute", left: 44, right: 44, bottom: 28, borderTopWidth: 0.5, borderTopColor: RULE, paddingTop: 6, paddingRight: 64, fontSize: 7.5, color: MUTED },
   footerLine: { marginBottom: 1.5 },
   pageNumber: { position: "absolute", right: 44, bottom: 28, fontSize: 7.5, color: MUTED },
 });
-
-// Emails, ids and amounts must not be hyphenated across lines.
-const noHyphens = (word: string) => [word];
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -268,8 +315,9 @@ function TotalRow({ label, value, strong = false }: { label: string; value: stri
   );
 }
 
-export function InvoiceDocument({ invoice, seller }: TInvoiceDocumentProps) {
+export function InvoiceDocument({ invoice, seller, hasGlyph }: TInvoiceDocumentProps) {
   const { currency } = invoice;
+  const printed = (value: string) => printable(value, hasGlyph);
   const money = (amount: string) => formatMoneyWithCode(amount, currency);
   const due = balanceDue(invoice);
   const isCredit = new Decimal(invoice.total).isNegative();
@@ -287,16 +335,14 @@ export function InvoiceDocument({ invoice, seller }: TInvoiceDocumentProps) {
       <Page size="A4" style={styles.page}>
         <View style={styles.header}>
           <View style={styles.sellerBlock}>
-            <Text style={styles.sellerName}>{printable(seller.name)}</Text>
+            <Text style={styles.sellerName}>{printed(seller.name)}</Text>
             {seller.addressLines.map((line, index) => (
               <Text key={index} style={styles.line}>
-                {printable(line)}
+                {printed(line)}
               </Text>
             ))}
-            <Text style={styles.line} hyphenationCallback={noHyphens}>
-              {printable(seller.email)}
-            </Text>
-            {seller.taxId ? <Text style={styles.line}>Tax ID: {printable(seller.taxId)}</Text> : null}
+            <Text style={styles.line}>{printed(seller.email)}</Text>
+            {seller.taxId ? <Text style={styles.line}>Tax ID: {printed(seller.taxId)}</Text> : null}
           </View>
           <View style={styles.titleBlock}>
             <Text style={styles.title}>INVOICE</Text>
@@ -309,13 +355,9 @@ export function InvoiceDocument({ invoice, seller }: TInvoiceDocumentProps) {
         <View style={styles.parties}>
           <View style={styles.billTo}>
             <Text style={styles.label}>Bill to</Text>
-            <Text style={styles.billToName}>{printable(invoice.billTo.name)}</Text>
-            <Text style={styles.line} hyphenationCallback={noHyphens}>
-              {printable(invoice.billTo.billingEmail)}
-            </Text>
-            <Text style={[styles.line, styles.muted]} hyphenationCallback={noHyphens}>
-              Account: {printable(invoice.billTo.account)}
-            </Text>
+            <Text style={styles.billToName}>{printed(invoice.billTo.name)}</Text>
+            <Text style={styles.line}>{printed(invoice.billTo.billingEmail)}</Text>
+            <Text style={[styles.line, styles.muted]}>Account: {printed(invoice.billTo.account)}</Text>
           </View>
           <View style={styles.facts}>
             <Fact label="Invoice number">
@@ -332,8 +374,8 @@ export function InvoiceDocument({ invoice, seller }: TInvoiceDocumentProps) {
               <Text style={styles.muted}>{formatPeriodDates(invoice.periodStart, invoice.periodEnd)}</Text>
             </Fact>
             <Fact label="Plan">
-              <Text hyphenationCallback={noHyphens}>
-                {printable(invoice.planName)} ({printable(invoice.planKey)}), version {invoice.planVersion}
+              <Text>
+                {printed(invoice.planName)} ({printed(invoice.planKey)}), version {invoice.planVersion}
               </Text>
             </Fact>
             <Fact label="Currency">
@@ -355,7 +397,7 @@ export function InvoiceDocument({ invoice, seller }: TInvoiceDocumentProps) {
             return (
               <View key={index} style={styles.row} wrap={false}>
                 <View style={styles.colDescription}>
-                  <Text>{printable(line.description)}</Text>
+                  <Text>{printed(line.description)}</Text>
                   {detail ? <Text style={styles.detail}>{detail}</Text> : null}
                 </View>
                 <Text style={styles.colQuantity}>{formatQuantity(line.quantity)}</Text>
@@ -382,7 +424,7 @@ export function InvoiceDocument({ invoice, seller }: TInvoiceDocumentProps) {
         {invoice.notes ? (
           <View style={styles.notes} wrap={false}>
             <Text style={styles.label}>Notes</Text>
-            <Text>{printable(invoice.notes)}</Text>
+            <Text>{printed(invoice.notes)}</Text>
           </View>
         ) : null}
 
@@ -390,9 +432,7 @@ export function InvoiceDocument({ invoice, seller }: TInvoiceDocumentProps) {
           <Text style={styles.footerLine}>
             {terms} Please quote {invoice.number} with your payment.
           </Text>
-          <Text hyphenationCallback={noHyphens}>
-            {printable(`${seller.name} - ${seller.email}${seller.taxId ? ` - Tax ID ${seller.taxId}` : ""}`)}
-          </Text>
+          <Text>{printed(`${seller.name} - ${seller.email}${seller.taxId ? ` - Tax ID ${seller.taxId}` : ""}`)}</Text>
         </View>
         {/* Its own fixed element, and no lineHeight on the Page: React-PDF 4.9 drops a render-prop Text nested in a row (with its whole footer) or under an inherited lineHeight. */}
         <Text style={styles.pageNumber} fixed render={({ pageNumber, totalPages }) => `Page ${pageNumber} of ${totalPages}`} />
@@ -402,7 +442,8 @@ export function InvoiceDocument({ invoice, seller }: TInvoiceDocumentProps) {
 }
 
 /** The invoice as PDF bytes. */
-export function renderInvoicePdf(invoice: TInvoicePdfInvoice, seller: TInvoicePdfSeller): Promise<Buffer> {
+export async function renderInvoicePdf(invoice: TInvoicePdfInvoice, seller: TInvoicePdfSeller): Promise<Buffer> {
+  const hasGlyph = await loadInvoiceFont();
   // Called as a function, not as <InvoiceDocument />: renderToBuffer wants the <Document> element itself.
-  return renderToBuffer(InvoiceDocument({ invoice, seller }));
+  return renderToBuffer(InvoiceDocument({ invoice, seller, hasGlyph }));
 }

@@ -121,6 +121,21 @@ describeEachDatabase("billing: invoice PDF", (testDb) => {
     expect(text).toContain("Payment due within 14 days");
   });
 
+  it("prints a Polish, Czech, Greek and Cyrillic client name as it is, in the embedded font", async () => {
+    const { db } = testDb();
+    const name = "Łódź Černý Ελλάδα Москва";
+    const clientId = await createBillingClient(db, await createPricedPlan(db, { baseCost: "1234.5", currency: "EUR", prorationMode: "none" }), {
+      currency: "EUR",
+    });
+    await db.client.update({ where: { id: clientId }, data: { name } });
+    const { invoice } = await generateInvoice(db, { clientId, period: "2026-10", now: NOW });
+
+    const text = await pdfText(await renderInvoicePdf(await loadInvoicePdfData(db, invoice.id), sellerFromEnv()));
+    expect(text).toContain(name);
+    expect(text).toContain(invoice.number);
+    expect(text).toContain("EUR 1,234.50");
+  });
+
   it(
     "every seeded invoice renders",
     async () => {
