@@ -17,6 +17,7 @@ import { InvoicesTable } from "./invoices-table";
 import { OutstandingInvoices } from "./outstanding-invoices";
 import { PaymentHistory, paymentsPageHref } from "./payment-history";
 import { PaymentProviders } from "./payment-providers";
+import { RunBillingButton } from "./run-billing-button";
 import { RevenueByPlan, RevenueCharts, RevenueKpis, describeWindow } from "./revenue-summary";
 
 export const metadata = { title: "Billing" };
@@ -76,11 +77,15 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           </>
         }
         actions={
-          <CurrencySwitcher
-            currencies={currencies}
-            active={current?.currency ?? ""}
-            hrefFor={(currency) => hrefWith("/billing", { ...keptParams, currency: currency === currencies[0] ? undefined : currency })}
-          />
+          <div className="flex flex-wrap items-center gap-3">
+            <CurrencySwitcher
+              currencies={currencies}
+              active={current?.currency ?? ""}
+              hrefFor={(currency) => hrefWith("/billing", { ...keptParams, currency: currency === currencies[0] ? undefined : currency })}
+            />
+            {/* The closed months, newest first: only those can be invoiced. */}
+            {canAct ? <RunBillingButton periods={recentPeriods(13).slice(0, 12).reverse()} /> : null}
+          </div>
         }
       />
 
