@@ -13,6 +13,7 @@ import {
   groupThousands,
   loadInvoiceFont,
   paymentTermsText,
+  footerText,
   priceUnit,
   printable,
   type TGlyphCoverage,
@@ -179,5 +180,23 @@ describe("seller from the environment", () => {
     const seller = sellerFromEnv(parseEnv(base));
     expect(seller.addressLines.length).toBeGreaterThan(0);
     expect(seller.taxId).toBeNull();
+  });
+});
+
+describe("footerText", () => {
+  const invoice = {
+    number: "INV-2026-000007",
+    status: "pending" as const,
+    issuedAt: new Date("2026-12-03T09:00:00Z"),
+    dueAt: new Date("2026-12-17T09:00:00Z"),
+    paidAt: null,
+  };
+  it("states the terms while something is due", () => {
+    expect(footerText(invoice, "12.00")).toBe(`${paymentTermsText(invoice.issuedAt, invoice.dueAt)} Please quote INV-2026-000007 with your payment.`);
+  });
+  it("says why nothing is due: paid, zero, cancelled", () => {
+    expect(footerText({ ...invoice, status: "paid", paidAt: new Date("2026-12-05T10:00:00Z") }, "0.00")).toBe("Paid in full on 5 Dec 2026. Thank you.");
+    expect(footerText(invoice, "0.00")).toBe("Nothing is due on this invoice.");
+    expect(footerText({ ...invoice, status: "cancelled" }, "0.00")).toBe("Invoice INV-2026-000007 was cancelled: nothing is due.");
   });
 });

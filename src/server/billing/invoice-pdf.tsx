@@ -166,6 +166,15 @@ export function paymentTermsText(issuedAt: Date, dueAt: Date): string {
   return `Payment due within ${days} day${days === 1 ? "" : "s"} of the invoice date (by ${formatDate(dueAt)}).`;
 }
 
+/** The footer's first line: the payment terms while something is due, else why nothing is. */
+export function footerText(invoice: Pick<TInvoiceDetail, "number" | "status" | "issuedAt" | "dueAt" | "paidAt">, due: string): string {
+  if (invoice.status === "cancelled") return `Invoice ${invoice.number} was cancelled: nothing is due.`;
+  if (new Decimal(due).isZero()) {
+    return invoice.paidAt ? `Paid in full on ${formatDate(invoice.paidAt)}. Thank you.` : "Nothing is due on this invoice.";
+  }
+  return `${paymentTermsText(invoice.issuedAt, invoice.dueAt)} Please quote ${invoice.number} with your payment.`;
+}
+
 export const STATUS_LABELS: Record<TInvoiceDetail["status"], string> = {
   pending: "PENDING",
   paid: "PAID",
@@ -321,7 +330,6 @@ export function InvoiceDocument({ invoice, seller, hasGlyph }: TInvoiceDocumentP
   const money = (amount: string) => formatMoneyWithCode(amount, currency);
   const due = balanceDue(invoice);
   const isCredit = new Decimal(invoice.total).isNegative();
-  const terms = paymentTermsText(invoice.issuedAt, invoice.dueAt);
 
   return (
     <Document
@@ -430,7 +438,7 @@ export function InvoiceDocument({ invoice, seller, hasGlyph }: TInvoiceDocumentP
 
         <View style={styles.footer} fixed>
           <Text style={styles.footerLine}>
-            {terms} Please quote {invoice.number} with your payment.
+            {footerText(invoice, due)}
           </Text>
           <Text>{printed(`${seller.name} - ${seller.email}${seller.taxId ? ` - Tax ID ${seller.taxId}` : ""}`)}</Text>
         </View>
