@@ -253,7 +253,9 @@ function ChargeDialog({ invoice, provider, onClose }: { invoice: TActionInvoice;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    charge.mutate({ invoiceId: invoice.id, provider: provider.name, paymentMethod: paymentMethod.trim() || undefined });
+    // Clients' payment methods are not stored here (yet): the admin names the one to charge.
+    if (!paymentMethod.trim()) return;
+    charge.mutate({ invoiceId: invoice.id, provider: provider.name, paymentMethod: paymentMethod.trim() });
   }
 
   return (
@@ -275,9 +277,11 @@ function ChargeDialog({ invoice, provider, onClose }: { invoice: TActionInvoice;
             { label: "Through", value: provider.label },
           ]}
         />
-        <Field label="Payment method (optional)" htmlFor="charge-payment-method" hint="A saved method at the provider (e.g. pm_…); empty: the customer's default.">
+        <Field label="Payment method" htmlFor="charge-payment-method" hint="The client's saved payment method at the provider (pm_…), from its dashboard.">
           <input
             id="charge-payment-method"
+            required
+            placeholder="pm_…"
             value={paymentMethod}
             onChange={(event) => setPaymentMethod(event.target.value)}
             className={WIDE_INPUT}
