@@ -318,7 +318,11 @@ export async function recordProviderCharge(
     return { outcome: "not_applied", payment, invoice: stateOf(invoice) };
   }
   const after = await writeInvoiceMoney(tx, invoice, withCharge(invoice, new Decimal(report.amount), report.occurredAt));
-  await writeAudit(tx, actor, { action: "invoice.payment_succeeded", invoice, after, payment });
+  // The charge was sized when it started; a transfer recorded meanwhile makes it too much.
+  // The money did arrive, so it is counted (refundable), and the trail says what to do.
+  const overpaid = after.amountPaid.minus(after.total);
+  const reason = overpaid.gt(0) ? `Overpaid by ${money(overpaid)} ${invoice.currency}: refund the excess.` : null;
+  await writeAudit(tx, actor, { action: "invoice.payment_succeeded", invoice, after, payment, reason });
   return { outcome: "applied", payment, invoice: stateOf(after) };
 }
 

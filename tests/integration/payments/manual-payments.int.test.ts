@@ -1,7 +1,8 @@
 import { beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "@/server/auth/session";
 import { AppError } from "@/server/errors/app-error";
-import { markInvoicePaid, refundInvoice } from "@/server/payments/record-payment";
+import { inTransaction } from "@/server/db/client";
+import { markInvoicePaid, recordProviderCharge, refundInvoice } from "@/server/payments/record-payment";
 import { createTestAdmin } from "../../support/fixtures";
 import { describeEachDatabase } from "../../support/test-database";
 import { createTestInvoice, invoiceMoney, rejection } from "./payment-test-support";
@@ -118,5 +119,22 @@ describeEachDatabase("payments: bank transfers and refunds", (testDb) => {
     const error = await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "x", amount: "12.345" }, admin));
     expect(error).toMatchObject({ code: "BAD_REQUEST" });
     expect((error as AppError).message).toContain("amount");
+  });
+
+  it("a provider charge sized before a partial transfer landed is counted and flagged as overpaid", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "100.00" });
+    await markInvoicePaid(db, { invoiceId: invoice.id, reference: "part", amount: "40.00" }, admin);
+    const recorded = await inTransaction(db, (tx) =>
+      recordProviderCharge(
+        tx,
+        { invoiceId: invoice.id, provider: "stripe", providerPaymentId: "pi_late_full", status: "succeeded", amount: "100.00", currency: "usd", occurredAt: new Date() },
+        { id: null, email: "webhook:stripe" },
+      ),
+    );
+    expect(recorded.outcome).toBe("applied");
+    expect(recorded.invoice).toMatchObject({ status: "paid", amountPaid: "140.00" });
+    const audit = await db.auditLog.findFirstOrThrow({ where: { entityId: invoice.id, action: "invoice.payment_succeeded" } });
+    expect(audit.reason).toBe("Overpaid by 40.00 USD: refund the excess.");
   });
 });
