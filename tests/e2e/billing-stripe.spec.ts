@@ -4,6 +4,7 @@
 // open and says why; a good card pays it.
 import { expect as baseExpect, test, type Page } from "@playwright/test";
 import Decimal from "decimal.js";
+import Stripe from "stripe";
 import { require as requireWithTsx } from "tsx/cjs/api";
 import type * as TStripeServerModule from "../support/stripe-server";
 import type { TStripeServer } from "../support/stripe-server";
@@ -13,6 +14,9 @@ const { startStripeServer } = requireWithTsx("../support/stripe-server.ts", __fi
 
 // Must match the webServer env in playwright.config.ts.
 const STRIPE = { secretKey: "sk_test_e2e_meterline", port: 3314 };
+const WEBHOOK_SECRET = "whsec_e2e_meterline";
+// Only its webhooks helper is used: to sign events the way Stripe does.
+const signer = new Stripe("sk_test_signer_only");
 const ADMIN = { email: "admin@meterline.local", password: "meterline-admin" };
 
 const expect = baseExpect.configure({ timeout: 15_000 });
@@ -85,3 +89,53 @@ test("an admin charges an open invoice through Stripe: a declined card is explai
   expect(intents.map((intent) => intent.status)).toEqual(["requires_payment_method", "succeeded"]);
   expect(intents[1]!.amount).toBe(new Decimal(balance.replace(/[^0-9.]/g, "")).times(100).toNumber());
 });
+
+test("a Stripe refund that arrives before its charge is shown as not applied, and reprocessed once the charge is known", async ({ page, request }) => {
+  const random = () => Math.random().toString(16).slice(2, 12);
+  const send = (type: string, object: unknown) => {
+    const payload = JSON.stringify({ id: `evt_e2e_${random()}`, object: "event", created: Math.floor(Date.now() / 1000), livemode: false, type, data: { object } });
+    return request.post("/api/billing/webhook/stripe", {
+      data: payload,
+      headers: { "content-type": "application/json", "stripe-signature": signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) },
+    });
+  };
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("session-user")).toBeVisible({ timeout: 30_000 });
+
+  // An open invoice to pay through Stripe (the first one: the other Stripe test took the last).
+  await page.goto("/billing?status=open&minTotal=1");
+  const row = main(page).getByTestId("invoices").getByTestId("invoice-row").first();
+  await expect(row).toBeVisible();
+  await row.getByTestId("invoice-number").click();
+  await expect(main(page).getByTestId("invoice-balance")).toBeVisible();
+  const invoiceId = new URL(page.url()).pathname.split("/").pop()!;
+  const cents = new Decimal((await main(page).getByTestId("invoice-balance").innerText()).replace(/[^0-9.]/g, "")).times(100).toNumber();
+
+  // The refund's event comes first: refused (non-2xx, Stripe would retry), stored with the reason.
+  const intentId = `pi_e2e_${random()}`;
+  const refund = { id: `re_e2e_${random()}`, object: "refund", amount: 100, currency: "usd", status: "succeeded", payment_intent: intentId, metadata: {} };
+  expect((await send("refund.created", refund)).status()).toBe(400);
+  await page.goto("/billing?webhooks=failed");
+  const events = main(page).getByTestId("webhook-events");
+  await expect(events.getByTestId("webhooks-unprocessed")).toBeVisible();
+  const failed = events.getByTestId("webhook-row").filter({ hasText: "refund.created" }).first();
+  await expect(failed).toContainText("not applied · 1 attempt");
+  await expect(failed).toContainText("names no charge we know");
+  await events.screenshot({ path: "test-results/screenshots/billing-stripe-webhook-failed.png" });
+
+  // The charge's event arrives; the admin reprocesses the refund.
+  const intent = { id: intentId, object: "payment_intent", amount: cents, amount_received: cents, currency: "usd", status: "succeeded", metadata: { invoiceId } };
+  expect((await send("payment_intent.succeeded", intent)).status()).toBe(200);
+  page.once("dialog", (dialog) => void dialog.accept());
+  await failed.getByRole("button", { name: "Reprocess" }).click();
+  await expect(events.getByTestId("webhook-row").filter({ hasText: "refund.created" })).toHaveCount(0);
+  await events.screenshot({ path: "test-results/screenshots/billing-stripe-webhook-reprocessed.png" });
+
+  await page.goto(`/billing/invoices/${invoiceId}`);
+  await expect(main(page).getByRole("heading", { level: 1 }).locator("..").getByTestId("invoice-status")).toHaveText("partially refunded");
+  await expect(main(page).getByTestId("invoice-payments").getByTestId("payment-row")).toHaveCount(2);
+});
+

@@ -113,9 +113,26 @@ export async function handleWebhook(
     }
   }
   if (stored.processedAt) return result("duplicate", "ignored");
-  const eventRowId = stored.id;
+  return processStoredEvent(db, provider, stored.id, verified);
+}
 
-  // 2. Claim and apply in one transaction: either both happen or neither.
+/**
+ * Step 2 for an event already stored: claim it and apply it in one transaction. Used on
+ * delivery and when an admin reprocesses an event that failed (webhook-events.ts).
+ */
+export async function processStoredEvent(
+  db: TDb,
+  provider: PaymentProvider,
+  eventRowId: string,
+  verified: { id: string; type: string; payload: unknown },
+): Promise<TWebhookResult> {
+  const result = (status: TWebhookResult["status"], kind: TWebhookResult["kind"]): TWebhookResult => ({
+    eventId: verified.id,
+    type: verified.type,
+    status,
+    kind,
+  });
+  // Claim and apply in one transaction: either both happen or neither.
   // Parsed only now: a signed event we cannot read is stored with its error, not lost.
   try {
     const parsed = await inTransaction(db, async (tx) => {

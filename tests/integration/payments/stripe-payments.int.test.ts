@@ -7,6 +7,7 @@ import type { PaymentProvider } from "@/server/payments/payment-provider";
 import { getPaymentProvider } from "@/server/payments/payment-providers";
 import { chargeInvoice, markInvoicePaid, refundInvoice } from "@/server/payments/record-payment";
 import { createStripeProvider } from "@/server/payments/stripe-provider";
+import { listWebhookEvents, reprocessWebhookEvent } from "@/server/payments/webhook-events";
 import { createWebhookHandler } from "@/server/payments/webhook-http";
 import { createTestAdmin } from "../../support/fixtures";
 import { startStripeServer, type TStripeServer } from "../../support/stripe-server";
@@ -234,6 +235,34 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     // Stored but unprocessed: a redelivery tries again (and fails the same way, counted).
     expect((await handler()(webhookRequest(payload), "stripe")).status).toBe(400);
     expect(await db.webhookEvent.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({ processedAt: null, attempts: 2 });
+  });
+
+  it("a refund that arrives before its charge fails, is listed as unprocessed, and an admin reprocesses it once the charge is known", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "30.00" });
+    const intentId = `pi_${randomBytes(8).toString("hex")}`;
+    const refund = { id: `re_${randomBytes(8).toString("hex")}`, object: "refund", amount: 1000, currency: "usd", status: "succeeded", payment_intent: intentId, metadata: {} };
+    const refundPayload = stripeEvent("refund.created", refund);
+    expect((await handler()(webhookRequest(refundPayload), "stripe")).status).toBe(400);
+    const stored = await db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "stripe", eventId: eventId(refundPayload) } } });
+
+    const listed = await listWebhookEvents(db, { unprocessed: true, pageSize: 200 });
+    expect(listed.unprocessedTotal).toBeGreaterThanOrEqual(1);
+    expect(listed.items.find((item) => item.id === stored.id)).toMatchObject({ type: "refund.created", processedAt: null, attempts: 1 });
+    expect(listed.items.find((item) => item.id === stored.id)?.lastError).toContain("names no charge we know");
+
+    // Reprocessing before the cause is fixed fails the same way, counted.
+    expect(await rejection(reprocessWebhookEvent(db, { id: stored.id }, { getProvider: () => stripe }))).toMatchObject({ code: "BAD_REQUEST" });
+    expect(await db.webhookEvent.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({ processedAt: null, attempts: 2 });
+
+    // The charge's own event arrives; now the refund applies, once.
+    const charged = stripeEvent("payment_intent.succeeded", paymentIntentObject(invoice, { id: intentId, status: "succeeded", amount: 3000 }));
+    expect((await handler()(webhookRequest(charged), "stripe")).status).toBe(200);
+    expect(await reprocessWebhookEvent(db, { id: stored.id }, { getProvider: () => stripe })).toMatchObject({ status: "processed", kind: "refund_succeeded" });
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "partially_refunded", amountPaid: "30.00", amountRefunded: "10.00" });
+    expect(await rejection(reprocessWebhookEvent(db, { id: stored.id }, { getProvider: () => stripe }))).toMatchObject({ code: "CONFLICT" });
+    expect(await db.payment.count({ where: { invoiceId: invoice.id, kind: "refund" } })).toBe(1);
+    expect((await listWebhookEvents(db, { unprocessed: true, pageSize: 200 })).items.some((item) => item.id === stored.id)).toBe(false);
   });
 
   it("a signed event whose object we cannot read is stored with the error, not lost", async () => {

@@ -18,6 +18,7 @@ import { OutstandingInvoices } from "./outstanding-invoices";
 import { PaymentHistory, paymentsPageHref } from "./payment-history";
 import { PaymentProviders } from "./payment-providers";
 import { RunBillingButton } from "./run-billing-button";
+import { WebhookEvents } from "./webhook-events";
 import { RevenueByPlan, RevenueCharts, RevenueKpis, describeWindow } from "./revenue-summary";
 
 export const metadata = { title: "Billing" };
@@ -40,7 +41,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
   // beside the filters instead of failing the whole page.
   const checked = ZListInvoicesInput.safeParse({ ...filters, page });
 
-  const [revenue, invoices, open, overdue, payments, providers, session] = await Promise.all([
+  const webhooksFailedOnly = readParam(params, "webhooks", 6) === "failed";
+  const [revenue, invoices, open, overdue, payments, providers, webhookEvents, session] = await Promise.all([
     api.billing.revenue({ months: 12 }),
     checked.success ? api.billing.invoices({ ...filters, page }) : null,
     api.billing.invoices({ status: "open", sort: "due", pageSize: OUTSTANDING_ROWS }),
@@ -48,6 +50,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
     // Filtered to a client (?clientId=), the history is that client's too.
     api.billing.payments({ clientId: filters.clientId, page: paymentsPage, pageSize: 10 }),
     api.billing.providers(),
+    api.billing.webhookEvents({ unprocessed: webhooksFailedOnly, pageSize: 10 }),
     getSession(),
   ]);
   const canAct = session?.user.role === "admin";
@@ -204,6 +207,15 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           providerLabels={providerLabels}
           pageHref={(n) => paymentsPageHref({ ...keptParams }, n)}
           clientName={filters.clientId ? (invoices?.items[0]?.clientName ?? "this client") : undefined}
+        />
+      </section>
+
+      <section aria-label="Provider webhooks" className="mt-10">
+        <WebhookEvents
+          events={webhookEvents}
+          failedOnly={webhooksFailedOnly}
+          canAct={canAct}
+          toggleHref={hrefWith("/billing", { ...keptParams, webhooks: webhooksFailedOnly ? undefined : "failed" })}
         />
       </section>
     </div>

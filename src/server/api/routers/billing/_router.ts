@@ -11,6 +11,13 @@ import { listPayments, ZListPaymentsInput, ZListPaymentsOutput } from "@/server/
 import { getPaymentProvider } from "@/server/payments/payment-providers";
 import { listPaymentProviders, ZPaymentProviderStatus } from "@/server/payments/provider-status";
 import {
+  listWebhookEvents,
+  reprocessWebhookEvent,
+  ZListWebhookEventsInput,
+  ZListWebhookEventsOutput,
+  ZReprocessWebhookEventInput,
+} from "@/server/payments/webhook-events";
+import {
   chargeInvoice,
   markInvoicePaid,
   refundInvoice,
@@ -59,6 +66,25 @@ export const billingRouter = createTRPCRouter({
     .input(ZRevenueInput)
     .output(ZRevenueAnalytics)
     .query(({ ctx, input }) => getRevenueAnalytics(ctx.db, input)),
+
+  /** Provider webhooks as stored: applied, or failed with their error. */
+  webhookEvents: viewerProcedure
+    .input(ZListWebhookEventsInput)
+    .output(ZListWebhookEventsOutput)
+    .query(({ ctx, input }) => listWebhookEvents(ctx.db, input)),
+
+  /** Applies a stored webhook that failed, from its stored payload. */
+  reprocessWebhookEvent: adminProcedure
+    .input(ZReprocessWebhookEventInput)
+    .output(
+      z.object({
+        eventId: z.string(),
+        type: z.string(),
+        status: z.enum(["processed", "duplicate", "ignored"]),
+        kind: z.enum(["payment_succeeded", "payment_failed", "payment_processing", "refund_succeeded", "ignored"]),
+      }),
+    )
+    .mutation(({ ctx, input }) => reprocessWebhookEvent(ctx.db, input)),
 
   /** Records a bank transfer (all that is due unless an amount is given). */
   markPaid: adminProcedure
