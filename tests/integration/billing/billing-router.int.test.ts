@@ -44,6 +44,7 @@ describeEachDatabase("billing router: invoices, payments, cancellation, cron", (
 
     const byClient = await api.billing.invoices({ clientId: large.clientId });
     expect(byClient.items.map((i) => i.number)).toEqual([large.invoice.number]);
+    expect(await api.billing.clientInvoices({ clientId: large.clientId })).toEqual(byClient);
     expect(byClient.items[0]).toMatchObject({ total: "129.00", amountPaid: "0.00", amountRefunded: "0.00", status: "pending", period: "2026-10" });
 
     expect((await api.billing.invoices({ clientId: large.clientId, period: "2026-09" })).total).toBe(0);

@@ -46,6 +46,12 @@ export const billingRouter = createTRPCRouter({
     .output(ZListInvoicesOutput)
     .query(({ ctx, input }) => listInvoices(ctx.db, input)),
 
+  /** One client's invoices, newest first (the invoices list with the client filter). */
+  clientInvoices: viewerProcedure
+    .input(z.object({ clientId: z.uuid("must be a client id"), page: z.number().int().min(1).default(1), pageSize: z.number().int().min(5).max(200).default(20) }))
+    .output(ZListInvoicesOutput)
+    .query(({ ctx, input }) => listInvoices(ctx.db, input)),
+
   /** One invoice with its lines and payments. */
   invoice: viewerProcedure
     .input(ZGetInvoiceInput)
