@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { lockInvoice, type TInvoicePaymentState, type TPaymentActor } from "@/server/payments/record-payment";
+import { lockInvoice, parseInput, stateOf, type TInvoicePaymentState, type TPaymentActor } from "@/server/payments/record-payment";
 import { assertInvoiceTransition } from "./invoice-status";
 
 export const ZCancelInvoiceInput = z.object({
@@ -14,7 +14,7 @@ export const ZCancelInvoiceInput = z.object({
 export type TCancelInvoiceInput = z.input<typeof ZCancelInvoiceInput>;
 
 export async function cancelInvoice(db: TDb, rawInput: TCancelInvoiceInput, actor: TPaymentActor): Promise<TInvoicePaymentState> {
-  const input = ZCancelInvoiceInput.parse(rawInput);
+  const input = parseInput(ZCancelInvoiceInput, rawInput);
   return inTransaction(db, async (tx) => {
     const invoice = await lockInvoice(tx, input.invoiceId);
     assertInvoiceTransition(invoice, "cancelled");
@@ -39,15 +39,6 @@ export async function cancelInvoice(db: TDb, rawInput: TCancelInvoiceInput, acto
         reason: input.reason,
       },
     });
-    return {
-      invoiceId: invoice.id,
-      number: invoice.number,
-      currency: invoice.currency,
-      status: "cancelled",
-      total: invoice.total.toFixed(2),
-      amountPaid: invoice.amountPaid.toFixed(2),
-      amountRefunded: invoice.amountRefunded.toFixed(2),
-      paidAt: invoice.paidAt,
-    };
+    return stateOf({ ...invoice, status: "cancelled" });
   });
 }

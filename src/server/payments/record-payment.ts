@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { InvoiceStatus, PaymentStatus } from "@/generated/prisma/enums";
 import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
 import { assertInvoiceTransition, canTransition } from "@/server/billing/invoice-status";
+import { INVOICE_STATUSES } from "@/server/billing/list-invoices";
 import { AppError } from "@/server/errors/app-error";
 import { MANUAL_PROVIDER_NAME } from "./manual-provider";
 import { assertProviderConfigured, type PaymentProvider, type TPayableInvoice } from "./payment-provider";
@@ -51,17 +52,19 @@ export const ZRefundInvoiceInput = z.object({
 });
 export type TRefundInvoiceInput = z.input<typeof ZRefundInvoiceInput>;
 
-/** The invoice's money state after the change: what callers and the UI show. */
-export type TInvoicePaymentState = {
-  invoiceId: string;
-  number: string;
-  currency: string;
-  status: InvoiceStatus;
-  total: string;
-  amountPaid: string;
-  amountRefunded: string;
-  paidAt: Date | null;
-};
+/** The invoice's money state after the change: what callers and the UI show (the DTO). */
+export const ZInvoicePaymentState = z.object({
+  invoiceId: z.string(),
+  number: z.string(),
+  currency: z.string(),
+  status: z.enum(INVOICE_STATUSES),
+  total: z.string(),
+  amountPaid: z.string(),
+  amountRefunded: z.string(),
+  paidAt: z.date().nullable(),
+});
+
+export type TInvoicePaymentState = z.infer<typeof ZInvoicePaymentState>;
 
 export type TRecordedPayment = {
   id: string;
@@ -86,7 +89,8 @@ type TLockedInvoice = {
   paidAt: Date | null;
 };
 
-function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+/** Validates a direct call's input: a BAD_REQUEST naming the fields, like tRPC answers. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message }));
@@ -95,7 +99,7 @@ function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> 
 
 const money = (value: Decimal) => value.toFixed(2);
 
-function stateOf(invoice: TLockedInvoice): TInvoicePaymentState {
+export function stateOf(invoice: TLockedInvoice): TInvoicePaymentState {
   return {
     invoiceId: invoice.id,
     number: invoice.number,

@@ -23,19 +23,10 @@ import {
   refundInvoice,
   ZChargeInvoiceInput,
   ZMarkInvoicePaidInput,
+  ZInvoicePaymentState,
   ZRefundInvoiceInput,
 } from "@/server/payments/record-payment";
 
-const ZInvoicePaymentState = z.object({
-  invoiceId: z.string(),
-  number: z.string(),
-  currency: z.string(),
-  status: ZInvoiceDetail.shape.status,
-  total: z.string(),
-  amountPaid: z.string(),
-  amountRefunded: z.string(),
-  paidAt: z.date().nullable(),
-});
 
 const ZRecordedPayment = ZInvoicePayment.pick({ id: true, provider: true, providerPaymentId: true, kind: true, status: true, amount: true, failureReason: true });
 
