@@ -75,6 +75,36 @@ function ReviewButtons({ onCancel }: { onCancel: () => void }) {
   );
 }
 
+/** The second step of a two-step dialog: what will happen, the server's refusal if any, back or confirm. */
+function ReviewStep({
+  rows,
+  error,
+  pending,
+  onBack,
+  confirm,
+}: {
+  rows: { label: string; value: ReactNode }[];
+  error: string | null;
+  pending: boolean;
+  onBack: () => void;
+  confirm: { label: string; pendingLabel: string; className: string; onClick: () => void };
+}) {
+  return (
+    <div className="space-y-4">
+      <ConfirmSummary rows={rows} />
+      <ServerError message={error} />
+      <DialogButtons>
+        <button type="button" className={BILLING_SECONDARY_BUTTON} onClick={onBack} disabled={pending}>
+          Back
+        </button>
+        <button type="button" className={confirm.className} onClick={confirm.onClick} disabled={pending}>
+          {pending ? confirm.pendingLabel : confirm.label}
+        </button>
+      </DialogButtons>
+    </div>
+  );
+}
+
 function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -178,35 +208,28 @@ function MarkPaidDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose
           <ReviewButtons onCancel={onClose} />
         </form>
       ) : (
-        <div className="space-y-4">
-          <ConfirmSummary
-            rows={[
-              { label: "Invoice", value: <span className="font-mono">{invoice.number}</span> },
-              { label: "Amount", value: <span className="font-semibold tabular-nums">{money(amount ?? "0")} {invoice.currency}</span> },
-              { label: "Reference", value: reference.trim() },
-              { label: "Received", value: receivedOn === today ? "today" : formatDate(new Date(`${receivedOn}T00:00:00.000Z`)) },
-              {
-                label: "Afterwards",
-                value: settles ? (
-                  <span className="font-medium text-emerald-700">the invoice is paid</span>
-                ) : (
-                  <span>
-                    it stays {invoice.status}, {money(remaining)} still due
-                  </span>
-                ),
-              },
-            ]}
-          />
-          <ServerError message={describeError(markPaid.error)} />
-          <DialogButtons>
-            <button type="button" className={BILLING_SECONDARY_BUTTON} onClick={() => (markPaid.reset(), setStep("form"))} disabled={markPaid.isPending}>
-              Back
-            </button>
-            <button type="button" className={BILLING_PRIMARY_BUTTON} onClick={submit} disabled={markPaid.isPending}>
-              {markPaid.isPending ? "Recording…" : "Record payment"}
-            </button>
-          </DialogButtons>
-        </div>
+        <ReviewStep
+          rows={[
+            { label: "Invoice", value: <span className="font-mono">{invoice.number}</span> },
+            { label: "Amount", value: <span className="font-semibold tabular-nums">{money(amount ?? "0")} {invoice.currency}</span> },
+            { label: "Reference", value: reference.trim() },
+            { label: "Received", value: receivedOn === today ? "today" : formatDate(new Date(`${receivedOn}T00:00:00.000Z`)) },
+            {
+              label: "Afterwards",
+              value: settles ? (
+                <span className="font-medium text-emerald-700">the invoice is paid</span>
+              ) : (
+                <span>
+                  it stays {invoice.status}, {money(remaining)} still due
+                </span>
+              ),
+            },
+          ]}
+          error={describeError(markPaid.error)}
+          pending={markPaid.isPending}
+          onBack={() => (markPaid.reset(), setStep("form"))}
+          confirm={{ label: "Record payment", pendingLabel: "Recording…", className: BILLING_PRIMARY_BUTTON, onClick: submit }}
+        />
       )}
     </ActionDialog>
   );
@@ -382,30 +405,23 @@ function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: 
           <ReviewButtons onCancel={onClose} />
         </form>
       ) : (
-        <div className="space-y-4">
-          <ConfirmSummary
-            rows={[
-              { label: "Invoice", value: <span className="font-mono">{invoice.number}</span> },
-              { label: "Refund", value: <span className="font-semibold tabular-nums">{money(amount ?? "0")} {invoice.currency}</span> },
-              { label: "Reason", value: reason.trim() },
-              { label: "Afterwards", value: full ? "the invoice is refunded" : "the invoice is partially refunded" },
-            ]}
-          />
-          <ServerError message={describeError(refund.error)} />
-          <DialogButtons>
-            <button type="button" className={BILLING_SECONDARY_BUTTON} onClick={() => (refund.reset(), setStep("form"))} disabled={refund.isPending}>
-              Back
-            </button>
-            <button
-              type="button"
-              className={BILLING_DESTRUCTIVE_BUTTON}
-              disabled={refund.isPending}
-              onClick={() => amount && refund.mutate({ invoiceId: invoice.id, amount, reason: reason.trim() })}
-            >
-              {refund.isPending ? "Refunding…" : `Refund ${money(amount ?? "0")}`}
-            </button>
-          </DialogButtons>
-        </div>
+        <ReviewStep
+          rows={[
+            { label: "Invoice", value: <span className="font-mono">{invoice.number}</span> },
+            { label: "Refund", value: <span className="font-semibold tabular-nums">{money(amount ?? "0")} {invoice.currency}</span> },
+            { label: "Reason", value: reason.trim() },
+            { label: "Afterwards", value: full ? "the invoice is refunded" : "the invoice is partially refunded" },
+          ]}
+          error={describeError(refund.error)}
+          pending={refund.isPending}
+          onBack={() => (refund.reset(), setStep("form"))}
+          confirm={{
+            label: `Refund ${money(amount ?? "0")}`,
+            pendingLabel: "Refunding…",
+            className: BILLING_DESTRUCTIVE_BUTTON,
+            onClick: () => amount && refund.mutate({ invoiceId: invoice.id, amount, reason: reason.trim() }),
+          }}
+        />
       )}
     </ActionDialog>
   );
