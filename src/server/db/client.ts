@@ -66,6 +66,13 @@ export function pgConnection(client: pg.Client | pg.Pool): TSqlConnection {
 export async function openDatabase(options: TOpenDatabaseOptions): Promise<TDatabase> {
   if (options.kind === "postgres") {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection the server drops (restart, failover, pg_terminate_backend) makes
+    // the pool emit "error"; with no listener Node turns that into an uncaught exception
+    // and the whole process dies. The pool has already discarded the connection and opens
+    // a new one on the next query, so saying so is all there is to do.
+    pool.on("error", (error) => {
+      console.warn(`PostgreSQL: an idle pooled connection was closed by the server (${error.message}); it will be replaced.`);
+    });
     const sql = pgConnection(pool);
     if (options.migrate) {
       const client = await pool.connect();
