@@ -8,6 +8,7 @@
 //   POST /v1/refunds
 // Test cards, as at Stripe: payment_method "pm_card_visa" succeeds, "pm_card_chargeDeclined"
 // is declined (402 card_error), "pm_card_processing" leaves the intent processing.
+// A POST with an Idempotency-Key seen before gets the first answer again, as at Stripe.
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -47,6 +48,13 @@ export type TStripeServer = {
   readonly refunds: ReadonlyMap<string, TRefund>;
   /** Requests by "METHOD path", for assertions. */
   readonly requests: string[];
+  /**
+   * Holds the next request before it is handled: `arrived` resolves when it is held,
+   * `release()` lets it through. For tests of what happens while a charge is in flight.
+   */
+  holdNextRequest(): { arrived: Promise<void>; release(): void };
+  /** The next `count` requests are handled (the charge happens) but the answer is lost: the connection is cut. */
+  dropAnswers(count: number): void;
   close(): Promise<void>;
 };
 
@@ -162,10 +170,52 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
     stripeError(res, 404, { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${path}).` });
   }
 
+  // Stripe replays the first answer to a POST with an Idempotency-Key it has seen (24 h).
+  const answered = new Map<string, { status: number; body: string }>();
+  let hold: { arrived: () => void; released: Promise<void> } | null = null;
+  let answersToDrop = 0;
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
+    if (hold) {
+      const { arrived, released } = hold;
+      hold = null;
+      arrived();
+      await released;
+    }
+    const idempotencyKey = req.method === "POST" ? req.headers["idempotency-key"] : undefined;
+    const key = typeof idempotencyKey === "string" ? `${req.headers.authorization} ${idempotencyKey}` : null;
+    let answer = key ? answered.get(key) : undefined;
+    if (answer) {
+      requests.push(`${req.method} ${(req.url ?? "/").split("?")[0]} (idempotent replay)`);
+    } else {
+      // Capture the answer (to replay it, or to lose it) instead of writing it at once.
+      const captured = { status: 200, body: "" };
+      const capture = {
+        writeHead: (code: number) => {
+          captured.status = code;
+          return capture;
+        },
+        end: (text: string) => {
+          captured.body = text;
+        },
+      } as unknown as http.ServerResponse;
+      route(req, capture, body);
+      if (key) answered.set(key, captured);
+      answer = captured;
+    }
+    if (answersToDrop > 0) {
+      answersToDrop -= 1;
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(answer.status, { "content-type": "application/json", "request-id": id("req") });
+    res.end(answer.body);
+  }
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => route(req, res, Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => void handle(req, res, Buffer.concat(chunks).toString("utf8")));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -175,6 +225,16 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
     intents,
     refunds,
     requests,
+    holdNextRequest: () => {
+      let arrived!: () => void;
+      let release!: () => void;
+      const arrival = new Promise<void>((resolve) => (arrived = resolve));
+      hold = { arrived, released: new Promise<void>((resolve) => (release = resolve)) };
+      return { arrived: arrival, release };
+    },
+    dropAnswers: (count) => {
+      answersToDrop = count;
+    },
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { lockInvoice, parseInput, stateOf, type TInvoicePaymentState, type TPaymentActor } from "@/server/payments/record-payment";
+import { assertNoChargeInFlight, lockInvoice, parseInput, stateOf, type TInvoicePaymentState, type TPaymentActor } from "@/server/payments/record-payment";
 import { assertInvoiceTransition } from "./invoice-status";
 
 export const ZCancelInvoiceInput = z.object({
@@ -18,6 +18,7 @@ export async function cancelInvoice(db: TDb, rawInput: TCancelInvoiceInput, acto
   return inTransaction(db, async (tx) => {
     const invoice = await lockInvoice(tx, input.invoiceId);
     assertInvoiceTransition(invoice, "cancelled");
+    await assertNoChargeInFlight(tx, invoice);
     if (!invoice.amountPaid.isZero()) {
       throw new AppError(
         "CONFLICT",

@@ -27,13 +27,12 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
-async function findInvoiceIdOfCharge(tx: TDbClient, provider: string, providerPaymentId: string | undefined): Promise<string | undefined> {
-  if (!providerPaymentId) return undefined;
-  const payment = await tx.payment.findUnique({
+async function findCharge(tx: TDbClient, provider: string, providerPaymentId: string | undefined): Promise<{ id: string; invoiceId: string } | null> {
+  if (!providerPaymentId) return null;
+  return tx.payment.findUnique({
     where: { provider_providerPaymentId: { provider, providerPaymentId } },
-    select: { invoiceId: true },
+    select: { id: true, invoiceId: true },
   });
-  return payment?.invoiceId;
 }
 
 async function applyEvent(tx: TDbClient, provider: PaymentProvider, event: TParsedWebhookEvent): Promise<void> {
@@ -44,7 +43,7 @@ async function applyEvent(tx: TDbClient, provider: PaymentProvider, event: TPars
     case "payment_succeeded":
     case "payment_failed":
     case "payment_processing": {
-      const invoiceId = event.invoiceId ?? (await findInvoiceIdOfCharge(tx, provider.name, event.providerPaymentId));
+      const invoiceId = event.invoiceId ?? (await findCharge(tx, provider.name, event.providerPaymentId))?.invoiceId;
       if (!invoiceId || !event.providerPaymentId || !event.amount || !event.currency) {
         throw new AppError("BAD_REQUEST", `Event ${event.eventId} names no invoice or amount we know.`, { eventId: event.eventId });
       }
@@ -55,6 +54,7 @@ async function applyEvent(tx: TDbClient, provider: PaymentProvider, event: TPars
           invoiceId,
           provider: provider.name,
           providerPaymentId: event.providerPaymentId,
+          paymentId: event.paymentId,
           status,
           amount: event.amount,
           currency: event.currency,
@@ -66,13 +66,21 @@ async function applyEvent(tx: TDbClient, provider: PaymentProvider, event: TPars
       return;
     }
     case "refund_succeeded": {
-      const invoiceId = event.invoiceId ?? (await findInvoiceIdOfCharge(tx, provider.name, event.refundedPaymentId));
+      const charge = await findCharge(tx, provider.name, event.refundedPaymentId);
+      const invoiceId = event.invoiceId ?? charge?.invoiceId;
       if (!invoiceId || !event.providerPaymentId || !event.amount) {
         throw new AppError("BAD_REQUEST", `Refund event ${event.eventId} names no charge we know.`, { eventId: event.eventId });
       }
       await recordSucceededRefund(
         tx,
-        { invoiceId, provider: provider.name, providerRefundId: event.providerPaymentId, amount: event.amount, reason: `refunded at ${provider.name}` },
+        {
+          invoiceId,
+          provider: provider.name,
+          providerRefundId: event.providerPaymentId,
+          refundOfId: charge?.invoiceId === invoiceId ? charge.id : null,
+          amount: event.amount,
+          reason: `refunded at ${provider.name}`,
+        },
         actor,
       );
       return;

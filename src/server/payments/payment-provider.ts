@@ -54,6 +54,8 @@ export type TParsedWebhookEvent = {
   /** For a refund: the charge it refunds. */
   refundedPaymentId?: string;
   invoiceId?: string;
+  /** For a charge: our Payment row of the attempt that started it, when the charge carries it. */
+  paymentId?: string;
   /** Major unit, decimal string. */
   amount?: string;
   currency?: string;
@@ -73,8 +75,12 @@ export interface PaymentProvider {
   isConfigured(): TConfigCheck;
   /** Starts a payment the customer completes elsewhere (card form, bank transfer). */
   createPaymentIntent(invoice: TPayableInvoice): Promise<TProviderPayment>;
-  /** Charges now, with a stored payment method when given. */
-  processPayment(invoice: TPayableInvoice, options: { paymentMethod?: string }): Promise<TProviderPayment>;
+  /**
+   * Charges now, with a stored payment method when given. `paymentId` is our Payment row
+   * for this attempt: the provider's idempotency key, and carried on the charge so its
+   * webhook finds the row even when our call never got the answer.
+   */
+  processPayment(invoice: TPayableInvoice, options: { paymentMethod?: string; paymentId: string }): Promise<TProviderPayment>;
   refundPayment(payment: TRefundablePayment, amount: string): Promise<TProviderRefund>;
   getPaymentStatus(providerPaymentId: string): Promise<TProviderPayment>;
   /** Checks the signature over the RAW body; throws AppError BAD_REQUEST when it does not hold. */

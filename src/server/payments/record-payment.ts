@@ -14,6 +14,7 @@ import { AppError } from "@/server/errors/app-error";
 import { MANUAL_PROVIDER_NAME } from "./manual-provider";
 import { assertProviderConfigured, type PaymentProvider, type TPayableInvoice } from "./payment-provider";
 import { getPaymentProvider, type TGetPaymentProvider } from "./payment-providers";
+import { chooseRefundSource, refundableCharges, type TRefundableCharge } from "./refund-source";
 
 /** Who moved the money: an admin (TSessionUser fits), or a provider's webhook (id null). */
 export type TPaymentActor = { id: string | null; email: string };
@@ -49,6 +50,8 @@ export const ZRefundInvoiceInput = z.object({
   invoiceId: z.uuid(),
   amount: ZMoneyAmount,
   reason: z.string().trim().min(1, "is required").max(500),
+  /** The charge to refund from (its Payment id); default: the newest that covers the amount. */
+  paymentId: z.uuid("must be a payment id").optional(),
 });
 export type TRefundInvoiceInput = z.input<typeof ZRefundInvoiceInput>;
 
@@ -203,12 +206,47 @@ function amountDue(invoice: TLockedInvoice): Decimal {
   return Decimal.max(invoice.total.minus(invoice.amountPaid), 0);
 }
 
+/**
+ * How long a provider charge we started may stay pending without an answer before it is
+ * taken as abandoned (the process died during the call). Stripe answers in seconds; a
+ * charge the customer's bank takes days over is "processing", not pending.
+ */
+export const CHARGE_ANSWER_WINDOW_MS = 10 * 60_000;
+
+/**
+ * A provider charge that has started and has no outcome yet holds the invoice: while it
+ * runs, nobody records a bank transfer, starts another charge or cancels, or the customer
+ * pays twice. Call with the invoice locked. Pending attempts older than the answer window
+ * are closed as failed first; if one did go through, its webhook still finds its row.
+ */
+export async function assertNoChargeInFlight(tx: TDbClient, invoice: TLockedInvoice, now = new Date()): Promise<void> {
+  const abandonedBefore = new Date(now.getTime() - CHARGE_ANSWER_WINDOW_MS);
+  await tx.payment.updateMany({
+    where: { invoiceId: invoice.id, kind: "charge", status: "pending", createdAt: { lt: abandonedBefore } },
+    data: { status: "failed", failureReason: "No answer from the provider was recorded; if the charge went through, its webhook records it." },
+  });
+  const inFlight = await tx.payment.findFirst({
+    where: { invoiceId: invoice.id, kind: "charge", status: { in: ["pending", "processing"] } },
+    orderBy: { createdAt: "desc" },
+    select: { provider: true, status: true, amount: true, createdAt: true },
+  });
+  if (!inFlight) return;
+  const amount = `${money(new Decimal(inFlight.amount.toString()))} ${invoice.currency}`;
+  throw new AppError(
+    "CONFLICT",
+    `A ${inFlight.provider} charge of ${amount} on invoice ${invoice.number} is ${inFlight.status === "processing" ? "processing at the provider" : "in progress"} ` +
+      `(started ${inFlight.createdAt.toISOString()}); wait for its outcome before recording another payment or cancelling.`,
+    { invoiceNumber: invoice.number, provider: inFlight.provider, status: inFlight.status, amount: money(new Decimal(inFlight.amount.toString())) },
+  );
+}
+
 /** An admin records a bank transfer that arrived. Default amount: all that is due. */
 export async function markInvoicePaid(db: TDb, rawInput: TMarkInvoicePaidInput, actor: TPaymentActor): Promise<TInvoicePaymentState> {
   const input = parseInput(ZMarkInvoicePaidInput, rawInput);
   return inTransaction(db, async (tx) => {
     const invoice = await lockInvoice(tx, input.invoiceId);
     assertInvoiceTransition(invoice, "paid");
+    await assertNoChargeInFlight(tx, invoice);
     const due = amountDue(invoice);
     const amount = input.amount ? new Decimal(input.amount) : due;
     const receivedAt = input.receivedAt ?? new Date();
@@ -244,6 +282,8 @@ export type TProviderChargeReport = {
   invoiceId: string;
   provider: string;
   providerPaymentId: string;
+  /** Our Payment row of the attempt, when known (our own call, or the charge's metadata). */
+  paymentId?: string;
   status: PaymentStatus;
   /** Major unit, decimal string. */
   amount: string;
@@ -251,6 +291,8 @@ export type TProviderChargeReport = {
   failureReason?: string | null;
   occurredAt: Date;
 };
+
+const ZPaymentId = z.uuid();
 
 export type TChargeOutcome =
   /** The charge moved the invoice's money. */
@@ -279,9 +321,19 @@ export async function recordProviderCharge(
     });
   }
   const key = { provider_providerPaymentId: { provider: report.provider, providerPaymentId: report.providerPaymentId } };
-  const existing = await tx.payment.findUnique({ where: key, select: { ...PAYMENT_SELECT, invoiceId: true } });
+  const select = { ...PAYMENT_SELECT, invoiceId: true } as const;
+  let existing = await tx.payment.findUnique({ where: key, select });
   if (existing && existing.invoiceId !== invoice.id) {
     throw new AppError("CONFLICT", `Charge ${report.providerPaymentId} belongs to another invoice.`, { providerPaymentId: report.providerPaymentId });
+  }
+  // Not known by the provider's id yet: the attempt we started has the row (its answer
+  // may be on its way, or lost).
+  const attemptId = ZPaymentId.safeParse(report.paymentId);
+  if (!existing && attemptId.success) {
+    existing = await tx.payment.findFirst({
+      where: { id: attemptId.data, invoiceId: invoice.id, provider: report.provider, kind: "charge", providerPaymentId: null },
+      select,
+    });
   }
   if (existing?.status === "succeeded") return { outcome: "already_recorded", payment: toRecorded(existing), invoice: stateOf(invoice) };
 
@@ -292,7 +344,7 @@ export async function recordProviderCharge(
   };
   const payment = toRecorded(
     existing
-      ? await tx.payment.update({ where: key, data, select: PAYMENT_SELECT })
+      ? await tx.payment.update({ where: { id: existing.id }, data: { ...data, providerPaymentId: report.providerPaymentId }, select: PAYMENT_SELECT })
       : await tx.payment.create({
           data: {
             ...data,
@@ -331,9 +383,13 @@ export async function recordProviderCharge(
 }
 
 /**
- * Charges what is due on the invoice through the provider, then records the result.
- * The provider call happens outside the transaction (no lock held over the network);
- * if recording fails after a successful charge, the provider's webhook records it.
+ * Charges what is due on the invoice through the provider, then records the result, in
+ * three steps so that no lock is held over the network and no invoice is charged twice:
+ *   1. under the invoice lock, refuse if a charge is already in flight, and write this
+ *      attempt's Payment row (pending, the amount due): the in-flight marker;
+ *   2. call the provider, with the row's id as idempotency key and in the charge's metadata;
+ *   3. record the answer on that row. If the call failed, the row is closed as failed;
+ *      a charge that went through anyway arrives by webhook and lands on the same row.
  */
 export async function chargeInvoice(
   db: TDb,
@@ -343,23 +399,44 @@ export async function chargeInvoice(
 ): Promise<{ outcome: TChargeOutcome; payment: TRecordedPayment; invoice: TInvoicePaymentState }> {
   const input = parseInput(ZChargeInvoiceInput, rawInput);
   assertProviderConfigured(provider);
-  const invoice = await readInvoice(db, input.invoiceId);
-  assertInvoiceTransition(invoice, "paid");
-  const payable: TPayableInvoice = {
-    id: invoice.id,
-    number: invoice.number,
-    clientId: invoice.clientId,
-    currency: invoice.currency,
-    amountDue: money(amountDue(invoice)),
-  };
-  const result = await provider.processPayment(payable, { paymentMethod: input.paymentMethod });
+  const { payable, paymentId } = await inTransaction(db, async (tx) => {
+    const invoice = await lockInvoice(tx, input.invoiceId);
+    assertInvoiceTransition(invoice, "paid");
+    if (!provider.canCharge) {
+      throw new AppError("BAD_REQUEST", `A ${provider.label.toLowerCase()} cannot be charged; mark invoice ${invoice.number} paid once the money has arrived.`, {
+        invoiceId: invoice.id,
+        provider: provider.name,
+      });
+    }
+    await assertNoChargeInFlight(tx, invoice);
+    const due = money(amountDue(invoice));
+    const attempt = await tx.payment.create({
+      data: { invoiceId: invoice.id, clientId: invoice.clientId, provider: provider.name, kind: "charge", status: "pending", amount: due, currency: invoice.currency, createdBy: actor.email },
+      select: { id: true },
+    });
+    const payable: TPayableInvoice = { id: invoice.id, number: invoice.number, clientId: invoice.clientId, currency: invoice.currency, amountDue: due };
+    return { payable, paymentId: attempt.id };
+  });
+
+  let result: Awaited<ReturnType<PaymentProvider["processPayment"]>>;
+  try {
+    result = await provider.processPayment(payable, { paymentMethod: input.paymentMethod, paymentId });
+  } catch (error) {
+    // Refused, or no answer. Only a row still waiting is closed: the webhook may have won.
+    await db.payment.updateMany({
+      where: { id: paymentId, status: "pending", providerPaymentId: null },
+      data: { status: "failed", failureReason: (error instanceof Error ? error.message : String(error)).slice(0, 1000) },
+    });
+    throw error;
+  }
   return inTransaction(db, (tx) =>
     recordProviderCharge(
       tx,
       {
-        invoiceId: invoice.id,
+        invoiceId: payable.id,
         provider: provider.name,
         providerPaymentId: result.providerPaymentId,
+        paymentId,
         status: result.status,
         amount: result.amount,
         currency: result.currency,
@@ -376,6 +453,8 @@ export type TProviderRefundReport = {
   provider: string;
   /** The refund's own id at the provider (null for a manual refund). */
   providerRefundId: string | null;
+  /** Our Payment row of the charge it refunds, when known. */
+  refundOfId: string | null;
   amount: string;
   reason: string | null;
 };
@@ -416,7 +495,7 @@ export async function recordSucceededRefund(
 
   const amount = new Decimal(report.amount);
   const next = refundedState(invoice, amount);
-  const data = { status: "succeeded" as const, amount: money(amount), failureReason: null };
+  const data = { status: "succeeded" as const, amount: money(amount), failureReason: null, ...(report.refundOfId ? { refundOfId: report.refundOfId } : {}) };
   const payment = toRecorded(
     existing && key
       ? await tx.payment.update({ where: key, data, select: PAYMENT_SELECT })
@@ -440,11 +519,29 @@ export async function recordSucceededRefund(
   return { outcome: "applied", invoice: stateOf(after) };
 }
 
+const REFUND_SOURCE_SELECT = {
+  id: true,
+  provider: true,
+  providerPaymentId: true,
+  reference: true,
+  kind: true,
+  status: true,
+  amount: true,
+  refundOfId: true,
+  createdAt: true,
+} as const;
+
+/** The invoice's charges with what is left to refund of each (refund-source.ts), newest first. */
+export async function listRefundableCharges(tx: TDbClient, invoiceId: string): Promise<TRefundableCharge[]> {
+  const payments = await tx.payment.findMany({ where: { invoiceId }, select: REFUND_SOURCE_SELECT });
+  return refundableCharges(payments.map((payment) => ({ ...payment, amount: payment.amount.toString() })));
+}
+
 /**
- * Refunds part or all of what was paid, never more than paid minus refunded. The refund
- * goes back through the provider of the invoice's latest succeeded charge (a bank transfer:
- * the admin has sent the money; we record it). The invoice stays locked during the
- * provider call, so two refunds cannot both pass the limit.
+ * Refunds part or all of what was paid, never more than paid minus refunded, from one
+ * charge and never more than is left of it (refund-source.ts): back through that charge's
+ * provider (a bank transfer: the admin has sent the money; we record it). The invoice
+ * stays locked during the provider call, so two refunds cannot both pass the limit.
  */
 export async function refundInvoice(
   db: TDb,
@@ -461,14 +558,16 @@ export async function refundInvoice(
       const amount = new Decimal(input.amount);
       // Validate before asking the provider: a refused refund writes and sends nothing.
       refundedState(invoice, amount);
-      const charge = await tx.payment.findFirst({
-        where: { invoiceId: invoice.id, kind: "charge", status: "succeeded" },
-        orderBy: { createdAt: "desc" },
-        select: { provider: true, providerPaymentId: true },
+      const source = chooseRefundSource(await listRefundableCharges(tx, invoice.id), {
+        amount: money(amount),
+        currency: invoice.currency,
+        invoiceNumber: invoice.number,
+        paymentId: input.paymentId,
       });
-      const providerName = charge?.provider ?? MANUAL_PROVIDER_NAME;
+      const charge = await tx.payment.findUniqueOrThrow({ where: { id: source.id }, select: { provider: true, providerPaymentId: true } });
+      const providerName = charge.provider;
       const refund = await getProvider(providerName).refundPayment(
-        { providerPaymentId: charge?.providerPaymentId ?? null, currency: invoice.currency, invoiceId: invoice.id },
+        { providerPaymentId: charge.providerPaymentId, currency: invoice.currency, invoiceId: invoice.id },
         money(amount),
       );
       if (refund.status === "failed") {
@@ -489,13 +588,14 @@ export async function refundInvoice(
             currency: invoice.currency,
             reference: input.reason,
             createdBy: actor.email,
+            refundOfId: source.id,
           },
         });
         return stateOf(invoice);
       }
       const recorded = await recordSucceededRefund(
         tx,
-        { invoiceId: invoice.id, provider: providerName, providerRefundId: refund.providerRefundId, amount: money(amount), reason: input.reason },
+        { invoiceId: invoice.id, provider: providerName, providerRefundId: refund.providerRefundId, refundOfId: source.id, amount: money(amount), reason: input.reason },
         actor,
       );
       return recorded.invoice;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { PaymentStatus } from "@/generated/prisma/enums";
 import { AppError } from "@/server/errors/app-error";
 import { fromMinorUnits, toMinorUnits } from "./minor-units";
-import type { PaymentProvider, TParsedWebhookEvent, TProviderPayment, TVerifiedWebhookEvent } from "./payment-provider";
+import type { PaymentProvider, TParsedWebhookEvent, TPayableInvoice, TProviderPayment, TVerifiedWebhookEvent } from "./payment-provider";
 
 export const STRIPE_PROVIDER_NAME = "stripe";
 
@@ -115,16 +115,21 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
     return client;
   };
 
-  async function createIntent(invoice: Parameters<PaymentProvider["createPaymentIntent"]>[0], confirm: { paymentMethod?: string } | null) {
+  async function createIntent(invoice: TPayableInvoice, confirm: { paymentMethod?: string; paymentId: string } | null) {
     try {
-      const intent = await stripe().paymentIntents.create({
-        amount: toMinorUnits(invoice.amountDue, invoice.currency),
-        currency: invoice.currency.toLowerCase(),
-        description: `Invoice ${invoice.number}`,
-        // The webhook finds the invoice from here, even for a charge we never recorded.
-        metadata: { invoiceId: invoice.id, invoiceNumber: invoice.number, clientId: invoice.clientId },
-        ...(confirm ? { confirm: true, payment_method: confirm.paymentMethod, off_session: true } : {}),
-      });
+      const intent = await stripe().paymentIntents.create(
+        {
+          amount: toMinorUnits(invoice.amountDue, invoice.currency),
+          currency: invoice.currency.toLowerCase(),
+          description: `Invoice ${invoice.number}`,
+          // The webhook finds the invoice (and our attempt's row) from here, even for a
+          // charge whose answer we never got.
+          metadata: { invoiceId: invoice.id, invoiceNumber: invoice.number, clientId: invoice.clientId, ...(confirm ? { paymentId: confirm.paymentId } : {}) },
+          ...(confirm ? { confirm: true, payment_method: confirm.paymentMethod, off_session: true } : {}),
+        },
+        // One attempt is one charge at Stripe, however often the request is retried.
+        confirm ? { idempotencyKey: `charge-${confirm.paymentId}` } : undefined,
+      );
       return toProviderPayment(ZPaymentIntent.parse(intent));
     } catch (error) {
       // A declined card is an outcome, not an exception: the intent carries the reason.
@@ -148,7 +153,7 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
       return missing.length === 0 ? { ok: true } : { ok: false, missing };
     },
     createPaymentIntent: (invoice) => createIntent(invoice, null),
-    processPayment: (invoice, options) => createIntent(invoice, { paymentMethod: options.paymentMethod }),
+    processPayment: (invoice, options) => createIntent(invoice, options),
     refundPayment: async (payment, amount) => {
       if (!payment.providerPaymentId) throw new AppError("BAD_REQUEST", "The charge has no Stripe payment id to refund.", { invoiceId: payment.invoiceId });
       try {
@@ -216,6 +221,7 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
             kind,
             providerPaymentId: intent.id,
             invoiceId: intent.metadata?.invoiceId,
+            paymentId: intent.metadata?.paymentId,
             amount: fromMinorUnits(kind === "payment_succeeded" ? (intent.amount_received ?? intent.amount) : intent.amount, currency),
             currency,
             failureReason: intent.last_payment_error?.message ?? undefined,

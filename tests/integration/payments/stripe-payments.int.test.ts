@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import Stripe from "stripe";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import type { TSessionUser } from "@/server/auth/session";
+import { cancelInvoice } from "@/server/billing/cancel-invoice";
 import { AppError } from "@/server/errors/app-error";
 import type { PaymentProvider } from "@/server/payments/payment-provider";
 import { getPaymentProvider } from "@/server/payments/payment-providers";
-import { chargeInvoice, markInvoicePaid, refundInvoice } from "@/server/payments/record-payment";
+import { CHARGE_ANSWER_WINDOW_MS, chargeInvoice, markInvoicePaid, refundInvoice } from "@/server/payments/record-payment";
 import { createStripeProvider } from "@/server/payments/stripe-provider";
 import { listWebhookEvents, reprocessWebhookEvent } from "@/server/payments/webhook-events";
 import { createWebhookHandler } from "@/server/payments/webhook-http";
@@ -92,6 +93,98 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect(payment.failureReason).toContain("declined");
   });
 
+  const intentsOf = (invoice: { id: string }) => [...stripeServer.intents.values()].filter((intent) => intent.metadata.invoiceId === invoice.id);
+
+  it("while a Stripe charge is in flight, another charge, a bank transfer and a cancel are refused; the customer pays once", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "70.00" });
+    const atStripe = stripeServer.holdNextRequest();
+    const first = chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    await atStripe.arrived;
+
+    const again = await rejection(chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin));
+    expect(again).toMatchObject({ code: "CONFLICT" });
+    expect((again as AppError).message).toMatch(/stripe charge of 70\.00 USD .* is in progress/);
+    expect(await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-77" }, admin))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(cancelInvoice(db, { invoiceId: invoice.id, reason: "issued in error" }, admin))).toMatchObject({ code: "CONFLICT" });
+
+    atStripe.release();
+    expect(await first).toMatchObject({ outcome: "applied", invoice: { status: "paid", amountPaid: "70.00" } });
+    expect(intentsOf(invoice)).toHaveLength(1);
+    const payments = await db.payment.findMany({ where: { invoiceId: invoice.id }, select: { status: true, providerPaymentId: true } });
+    expect(payments).toEqual([{ status: "succeeded", providerPaymentId: intentsOf(invoice)[0]!.id }]);
+  });
+
+  it("two charges of one invoice started at once reach Stripe once", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "33.00" });
+    const charge = () => chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    const results = await Promise.allSettled([charge(), charge()]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({ code: "CONFLICT" });
+    expect(intentsOf(invoice)).toHaveLength(1);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "33.00" });
+  });
+
+  it("a charge whose answer is lost is retried once with the same idempotency key, closed as failed, and its webhook lands on the same row", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "18.20" });
+    stripeServer.dropAnswers(2); // the SDK's one retry loses its answer too
+    expect(await rejection(chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin))).toMatchObject({
+      code: "PROVIDERS_UNAVAILABLE",
+    });
+    // The retry was answered from Stripe's idempotency store: one charge, not two.
+    const [intent, ...others] = intentsOf(invoice);
+    expect(others).toHaveLength(0);
+    const attempt = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id } });
+    expect(attempt).toMatchObject({ status: "failed", providerPaymentId: null });
+    expect(intent!.metadata.paymentId).toBe(attempt.id);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "pending", amountPaid: "0.00" });
+
+    // The money did move at Stripe; its webhook says so and finds our attempt.
+    expect((await handler()(webhookRequest(stripeEvent("payment_intent.succeeded", intent)), "stripe")).status).toBe(200);
+    const payments = await db.payment.findMany({ where: { invoiceId: invoice.id }, select: { id: true, status: true, providerPaymentId: true, failureReason: true } });
+    expect(payments).toEqual([{ id: attempt.id, status: "succeeded", providerPaymentId: intent!.id, failureReason: null }]);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "18.20" });
+  });
+
+  it("a charge processing at the bank holds the invoice until its webhook settles it", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "45.00" });
+    const started = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_processing" }, admin);
+    expect(started).toMatchObject({ outcome: "not_final", payment: { status: "processing" } });
+    const refused = await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-78" }, admin));
+    expect(refused).toMatchObject({ code: "CONFLICT" });
+    expect((refused as AppError).message).toContain("processing at the provider");
+
+    const intent = stripeServer.intents.get(started.payment.providerPaymentId!)!;
+    const settled = { ...intent, status: "succeeded", amount_received: intent.amount };
+    expect((await handler()(webhookRequest(stripeEvent("payment_intent.succeeded", settled)), "stripe")).status).toBe(200);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "45.00" });
+    expect(await db.payment.count({ where: { invoiceId: invoice.id } })).toBe(1);
+  });
+
+  it("an attempt left pending past the answer window no longer holds the invoice, and is closed as failed", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "21.00" });
+    const abandoned = await db.payment.create({
+      data: {
+        invoiceId: invoice.id,
+        clientId: invoice.clientId,
+        provider: "stripe",
+        kind: "charge",
+        status: "pending",
+        amount: "21.00",
+        currency: "USD",
+        createdAt: new Date(Date.now() - CHARGE_ANSWER_WINDOW_MS - 60_000),
+      },
+    });
+    expect(await markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-79" }, admin)).toMatchObject({ status: "paid", amountPaid: "21.00" });
+    const closed = await db.payment.findUniqueOrThrow({ where: { id: abandoned.id } });
+    expect(closed.status).toBe("failed");
+    expect(closed.failureReason).toContain("No answer from the provider");
+  });
+
   it("a refund of a Stripe charge goes through Stripe's refunds API, in minor units", async () => {
     const { db } = testDb();
     const invoice = await createTestInvoice(db, { total: "80.00" });
@@ -102,6 +195,40 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect(refunds.map((r) => r.amount)).toEqual([2050]);
     const recorded = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, kind: "refund" } });
     expect(recorded).toMatchObject({ provider: "stripe", providerPaymentId: refunds[0]!.id, status: "succeeded" });
+  });
+
+  it("an invoice paid partly by transfer and partly by card is refunded charge by charge, each the way its money came", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "100.00" });
+    await markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-60", amount: "60.00" }, admin);
+    const { payment: card } = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    const transfer = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, reference: "BANK-60" } });
+    const stripeRefunds = () => [...stripeServer.refunds.values()].filter((r) => r.payment_intent === card.providerPaymentId).map((r) => r.amount);
+    // Stripe's refunds go to the local stand-in; bank transfers are recorded.
+    const providers = { getProvider: (name: string) => (name === "stripe" ? stripe : getPaymentProvider(name, {})) };
+    const refundRows = () => db.payment.findMany({ where: { invoiceId: invoice.id, kind: "refund" }, orderBy: { createdAt: "asc" }, select: { provider: true, amount: true, refundOfId: true } });
+
+    // No one charge holds 100.00: refused, naming what each can give back; nothing sent or written.
+    const tooMuch = await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "100.00", reason: "cancelled contract" }, admin, providers));
+    expect(tooMuch).toMatchObject({ code: "BAD_REQUEST" });
+    expect((tooMuch as AppError).message).toMatch(/stripe pi_\w+ of .*: 40\.00 USD; manual BANK-60 of .*: 60\.00 USD/);
+    expect(stripeRefunds()).toEqual([]);
+    expect(await refundRows()).toEqual([]);
+
+    // Asked for by the admin: from the transfer (sent back by hand; Stripe is not called).
+    await refundInvoice(db, { invoiceId: invoice.id, amount: "5.00", reason: "goodwill", paymentId: transfer.id }, admin, providers);
+    // Not named: the newest charge that covers it, the card, through Stripe.
+    await refundInvoice(db, { invoiceId: invoice.id, amount: "40.00", reason: "cancelled contract" }, admin, providers);
+    // The card is spent; the rest comes from the transfer.
+    const state = await refundInvoice(db, { invoiceId: invoice.id, amount: "55.00", reason: "cancelled contract" }, admin, providers);
+
+    expect(state).toMatchObject({ status: "refunded", amountPaid: "100.00", amountRefunded: "100.00" });
+    expect(stripeRefunds()).toEqual([4000]);
+    expect((await refundRows()).map((r) => [r.provider, r.amount.toFixed(2), r.refundOfId])).toEqual([
+      ["manual", "5.00", transfer.id],
+      ["stripe", "40.00", card.id],
+      ["manual", "55.00", transfer.id],
+    ]);
   });
 
   it("a validly signed payment_intent.succeeded is stored, processed once, and pays the invoice", async () => {
@@ -216,7 +343,8 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect((await handler()(webhookRequest(payload), "stripe")).status).toBe(200);
     expect((await handler()(webhookRequest(stripeEvent("refund.updated", refund)), "stripe")).status).toBe(200);
     expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "refunded", amountRefunded: "50.00" });
-    expect(await db.payment.count({ where: { invoiceId: invoice.id, kind: "refund" } })).toBe(1);
+    const refunds = await db.payment.findMany({ where: { invoiceId: invoice.id, kind: "refund" }, select: { refundOfId: true } });
+    expect(refunds).toEqual([{ refundOfId: payment.id }]);
   });
 
   it("an event that cannot be applied is kept with its error, answered non-2xx, and applied on redelivery", async () => {
