@@ -202,6 +202,52 @@ test("an admin refunds part of a paid invoice; more than is refundable is refuse
   await expect(main(page).getByTestId("invoice-payments").locator('[data-testid="payment-row"][data-kind="refund"]')).toHaveCount(2);
 });
 
+test("an invoice paid in two transfers is refunded from the payment the admin picks, never more than is left of it", async ({ page }) => {
+  await signIn(page, ADMIN);
+  const { id } = await openFirstInvoice(page, "/billing?status=open&minTotal=10");
+  const balance = new Decimal((await main(page).getByTestId("invoice-balance").innerText()).replace(/[^0-9.]/g, ""));
+  const stamp = Date.now();
+  // Two transfers, as the bank statement showed them (the second admin's way: the API).
+  for (const payment of [{ reference: `E2E-FIRST-${stamp}`, amount: "5.00" }, { reference: `E2E-SECOND-${stamp}`, amount: balance.minus(5).toFixed(2) }]) {
+    const response = await page.request.post("/api/trpc/billing.markPaid", { data: { json: { invoiceId: id, ...payment } } });
+    expect(response.ok()).toBe(true);
+  }
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 }).locator("..").getByTestId("invoice-status")).toHaveText("paid");
+
+  await page.getByRole("button", { name: "Refund" }).click();
+  const dialog = page.getByRole("dialog");
+  const source = dialog.getByLabel("Refund from");
+  await expect(source.locator("option")).toHaveText([
+    "The newest payment that covers the amount",
+    new RegExp(`^Bank transfer E2E-SECOND-${stamp}, .*: \\$${balance.minus(5).toFixed(2)} refundable$`),
+    new RegExp(`^Bank transfer E2E-FIRST-${stamp}, .*: \\$5\\.00 refundable$`),
+  ]);
+  // The whole balance is in two payments: one refund cannot take it.
+  await dialog.getByLabel(/Amount to refund/).fill(balance.toFixed(2));
+  await dialog.getByLabel("Reason").fill("E2E contract ended");
+  await dialog.getByRole("button", { name: "Review" }).click();
+  await expect(dialog.getByTestId("field-error")).toContainText("No single payment covers this amount");
+  await shot(page, "refund-no-single-payment", false);
+  // From the first transfer, picked by the admin.
+  await source.selectOption({ label: (await source.locator("option").nth(2).innerText()).trim() });
+  await dialog.getByLabel(/Amount to refund/).fill("5.01");
+  await dialog.getByRole("button", { name: "Review" }).click();
+  await expect(dialog.getByTestId("field-error")).toContainText("At most $5.00 is left of this payment");
+  await dialog.getByLabel(/Amount to refund/).fill("5.00");
+  await dialog.getByRole("button", { name: "Review" }).click();
+  await expect(dialog.getByTestId("confirm-summary")).toContainText(`Bank transfer E2E-FIRST-${stamp}`);
+  await shot(page, "refund-from-payment", false);
+  await dialog.getByRole("button", { name: "Refund $5.00" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(main(page).getByTestId("invoice-refunded")).toHaveText("−$5.00");
+
+  // The first transfer is spent: only the second is left to refund from.
+  await page.getByRole("button", { name: "Refund" }).click();
+  await expect(dialog.getByLabel("Refund from")).toHaveCount(0);
+  await expect(dialog).toContainText(`Refundable: $${balance.minus(5).toFixed(2)}`);
+});
+
 test("an admin downloads an invoice's PDF, named after its number", async ({ page }) => {
   await signIn(page, ADMIN);
   const { number } = await openFirstInvoice(page, "/billing?status=paid");

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
+import { refundableCharges } from "@/server/payments/refund-source";
 import { formatMinorUnits } from "@/server/plans/proration";
 import { INVOICE_STATUSES } from "./list-invoices";
 import { LINE_KINDS } from "./pricing";
@@ -39,8 +40,20 @@ export const ZInvoicePayment = z.object({
   failureReason: z.string().nullable(),
   createdBy: z.string().nullable(),
   createdAt: z.date(),
+  /** A refund: the charge it returned money from. */
+  refundOfId: z.string().nullable(),
 });
 export type TInvoicePayment = z.infer<typeof ZInvoicePayment>;
+
+/** A succeeded charge and what is left to refund of it (refund-source.ts). */
+export const ZRefundableCharge = z.object({
+  id: z.string(),
+  provider: z.string(),
+  label: z.string(),
+  createdAt: z.date(),
+  amount: z.string(),
+  refundable: z.string(),
+});
 
 /** One audit entry of the invoice: issued, paid, refunded, cancelled... by whom and why. */
 export const ZInvoiceHistoryEntry = z.object({
@@ -75,6 +88,8 @@ export const ZInvoiceDetail = z.object({
   lines: z.array(ZInvoiceLineItem),
   /** Charges and refunds, oldest first. */
   payments: z.array(ZInvoicePayment),
+  /** Succeeded charges, newest first, with what each can still refund. */
+  refundableCharges: z.array(ZRefundableCharge),
   /** The audit trail, oldest first. */
   history: z.array(ZInvoiceHistoryEntry),
 });
@@ -118,6 +133,7 @@ const SELECT = {
       failureReason: true,
       createdBy: true,
       createdAt: true,
+      refundOfId: true,
     },
     orderBy: { createdAt: "asc" },
   },
@@ -155,6 +171,7 @@ export async function findInvoice(db: TDbClient, where: TInvoiceWhere): Promise<
       metadata: (line.metadata as Record<string, unknown> | null) ?? null,
     })),
     payments: payments.map((payment) => ({ ...payment, amount: formatMinorUnits(payment.amount.toString(), payment.currency) })),
+    refundableCharges: refundableCharges(payments.map((payment) => ({ ...payment, amount: payment.amount.toString() }))),
     history,
   };
 }

@@ -54,6 +54,7 @@ export async function listPayments(db: TDbClient, rawInput: TListPaymentsInput):
         failureReason: true,
         createdBy: true,
         createdAt: true,
+        refundOfId: true,
         invoice: { select: { number: true } },
         client: { select: { name: true } },
       },

@@ -28,7 +28,11 @@ type TActionInvoice = {
   total: string;
   amountPaid: string;
   amountRefunded: string;
+  /** Succeeded charges, newest first, with what each can still refund. */
+  refundableCharges: TRefundableCharge[];
 };
+
+type TRefundableCharge = { id: string; provider: string; label: string; createdAt: Date; refundable: string };
 
 type TChargeProvider = { name: string; label: string };
 
@@ -332,13 +336,23 @@ function ChargeDialog({ invoice, provider, onClose }: { invoice: TActionInvoice;
   );
 }
 
+const PROVIDER_LABELS: Record<string, string> = { manual: "Bank transfer", stripe: "Stripe" };
+
+function describeCharge(charge: TRefundableCharge, money: (value: string) => string): string {
+  return `${PROVIDER_LABELS[charge.provider] ?? charge.provider} ${charge.label}, ${formatDate(charge.createdAt)}: ${money(charge.refundable)} refundable`;
+}
+
 function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: () => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const refundable = refundableAmount(invoice);
+  // A refund goes back through one charge, never more than is left of it (refund-source.ts).
+  const charges = invoice.refundableCharges.filter((charge) => isPositive(charge.refundable));
   const [step, setStep] = useState<"form" | "confirm">("form");
   const [amountText, setAmountText] = useState("");
   const [reason, setReason] = useState("");
+  /** "" = the newest payment that covers the amount (the server's default). */
+  const [source, setSource] = useState("");
   const [errors, setErrors] = useState<{ amount?: string; reason?: string }>({});
   const refund = useMutation(
     trpc.billing.refund.mutationOptions({
@@ -350,12 +364,18 @@ function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: 
   );
   const money = (value: string) => formatMoney(value, invoice.currency, 2);
   const amount = readMoneyInput(amountText);
+  const chosen = charges.find((charge) => charge.id === source);
+  // What the server will take when none is chosen: the newest payment that covers the amount.
+  const covering = amount ? charges.find((charge) => !exceeds(amount, charge.refundable)) : undefined;
+  const from = chosen ?? covering;
 
   function review(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const found: typeof errors = {};
     if (!amount || !isPositive(amount)) found.amount = "Enter an amount like 5.00.";
     else if (exceeds(amount, refundable)) found.amount = `At most ${money(refundable)} can be refunded: ${money(invoice.amountPaid)} paid, ${money(invoice.amountRefunded)} refunded already.`;
+    else if (chosen && exceeds(amount, chosen.refundable)) found.amount = `At most ${money(chosen.refundable)} is left of this payment.`;
+    else if (!chosen && charges.length > 1 && !covering) found.amount = "No single payment covers this amount: refund from each payment separately (choose it below).";
     if (reason.trim() === "") found.reason = "Say why: it goes into the audit log.";
     setErrors(found);
     if (Object.keys(found).length === 0) setStep("confirm");
@@ -389,6 +409,18 @@ function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: 
             />
             <FieldError message={errors.amount} />
           </Field>
+          {charges.length > 1 ? (
+            <Field label="Refund from" htmlFor="refund-source" hint="Money goes back the way it came: a card refund through Stripe, a bank transfer by you.">
+              <select id="refund-source" value={source} onChange={(event) => setSource(event.target.value)} className={WIDE_INPUT}>
+                <option value="">The newest payment that covers the amount</option>
+                {charges.map((charge) => (
+                  <option key={charge.id} value={charge.id}>
+                    {describeCharge(charge, money)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ) : null}
           <Field label="Reason" htmlFor="refund-reason">
             <textarea
               id="refund-reason"
@@ -409,6 +441,7 @@ function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: 
           rows={[
             { label: "Invoice", value: <span className="font-mono">{invoice.number}</span> },
             { label: "Refund", value: <span className="font-semibold tabular-nums">{money(amount ?? "0")} {invoice.currency}</span> },
+            ...(from ? [{ label: "From", value: describeCharge(from, money) }] : []),
             { label: "Reason", value: reason.trim() },
             { label: "Afterwards", value: full ? "the invoice is refunded" : "the invoice is partially refunded" },
           ]}
@@ -419,7 +452,7 @@ function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: 
             label: `Refund ${money(amount ?? "0")}`,
             pendingLabel: "Refunding…",
             className: BILLING_DESTRUCTIVE_BUTTON,
-            onClick: () => amount && refund.mutate({ invoiceId: invoice.id, amount, reason: reason.trim() }),
+            onClick: () => amount && refund.mutate({ invoiceId: invoice.id, amount, reason: reason.trim(), paymentId: chosen?.id }),
           }}
         />
       )}

@@ -174,6 +174,7 @@ export default async function InvoicePage({ params }: TPageProps) {
               total: invoice.total,
               amountPaid: invoice.amountPaid,
               amountRefunded: invoice.amountRefunded,
+              refundableCharges: invoice.refundableCharges,
             }}
             chargeProviders={chargeProviders}
             pdfHref={invoicePdfHref(invoice.id)}
