@@ -6,6 +6,7 @@
 //   POST /v1/payment_intents/:id/confirm
 //   GET  /v1/payment_intents/:id
 //   POST /v1/refunds
+//   GET  /v1/customers/:id, GET /v1/payment_methods/:id  (createCustomer() makes them)
 // Test cards, as at Stripe: payment_method "pm_card_visa" succeeds, "pm_card_chargeDeclined"
 // is declined (402 card_error), "pm_card_processing" leaves the intent processing.
 // A POST with an Idempotency-Key seen before gets the first answer again, as at Stripe.
@@ -24,6 +25,7 @@ type TIntent = {
   description: string | null;
   metadata: Record<string, string>;
   payment_method: string | null;
+  customer: string | null;
   last_payment_error: { code: string; message: string } | null;
   created: number;
   livemode: false;
@@ -55,6 +57,12 @@ export type TStripeServer = {
   holdNextRequest(): { arrived: Promise<void>; release(): void };
   /** The next `count` requests are handled (the charge happens) but the answer is lost: the connection is cut. */
   dropAnswers(count: number): void;
+  /**
+   * A customer with a saved card (as Stripe's dashboard or Checkout would make one): the
+   * card charges like the test card named (default pm_card_visa), and only with its
+   * customer named, as at Stripe.
+   */
+  createCustomer(options?: { card?: "pm_card_visa" | "pm_card_chargeDeclined"; last4?: string }): { customerId: string; paymentMethodId: string };
   close(): Promise<void>;
 };
 
@@ -91,6 +99,9 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
   const intents = new Map<string, TIntent>();
   const refunds = new Map<string, TRefund>();
   const requests: string[] = [];
+  const customers = new Set<string>();
+  /** Saved cards: id -> the customer it is saved on, the test card it behaves as, its last 4 digits. */
+  const savedCards = new Map<string, { customer: string; behavesAs: string; last4: string }>();
 
   /** Confirms with a test payment method; answers 402 on a decline, like Stripe. */
   function confirm(res: http.ServerResponse, intent: TIntent, paymentMethod: string | undefined): void {
@@ -98,12 +109,22 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
     if (!intent.payment_method) {
       return stripeError(res, 400, { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: "You must provide a payment method." });
     }
-    if (intent.payment_method === "pm_card_chargeDeclined") {
+    const saved = savedCards.get(intent.payment_method);
+    if (saved && intent.customer !== saved.customer) {
+      return stripeError(res, 400, {
+        type: "invalid_request_error",
+        code: "parameter_missing",
+        param: "customer",
+        message: "The provided PaymentMethod belongs to a Customer, so you must also provide the `customer` parameter.",
+      });
+    }
+    const behavesAs = saved?.behavesAs ?? intent.payment_method;
+    if (behavesAs === "pm_card_chargeDeclined") {
       intent.status = "requires_payment_method";
       intent.last_payment_error = { code: "card_declined", message: "Your card was declined." };
       return stripeError(res, 402, { type: "card_error", code: "card_declined", decline_code: "generic_decline", message: "Your card was declined.", payment_intent: intent });
     }
-    if (intent.payment_method === "pm_card_processing") {
+    if (behavesAs === "pm_card_processing") {
       intent.status = "processing";
     } else {
       intent.status = "succeeded";
@@ -139,6 +160,7 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
         description: str("description") ?? null,
         metadata,
         payment_method: str("payment_method") ?? null,
+        customer: str("customer") ?? null,
         last_payment_error: null,
         created: now(),
         livemode: false,
@@ -147,6 +169,24 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
       intents.set(intent.id, intent);
       if (str("confirm") === "true") return confirm(res, intent, str("payment_method"));
       return send(res, 200, intent);
+    }
+    const customer = /^\/v1\/customers\/([^/]+)$/.exec(path);
+    if (req.method === "GET" && customer) {
+      if (!customers.has(customer[1]!)) return stripeError(res, 404, { type: "invalid_request_error", code: "resource_missing", param: "id", message: `No such customer: '${customer[1]}'` });
+      return send(res, 200, { id: customer[1], object: "customer", livemode: false });
+    }
+    const method = /^\/v1\/payment_methods\/([^/]+)$/.exec(path);
+    if (req.method === "GET" && method) {
+      const card = savedCards.get(method[1]!);
+      if (!card) return stripeError(res, 404, { type: "invalid_request_error", code: "resource_missing", param: "payment_method", message: `No such PaymentMethod: '${method[1]}'` });
+      return send(res, 200, {
+        id: method[1],
+        object: "payment_method",
+        type: "card",
+        card: { brand: "visa", last4: card.last4, exp_month: 12, exp_year: 2030 },
+        customer: card.customer,
+        livemode: false,
+      });
     }
     const match = /^\/v1\/payment_intents\/([^/]+)(\/confirm)?$/.exec(path);
     if (match) {
@@ -234,6 +274,13 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
     },
     dropAnswers: (count) => {
       answersToDrop = count;
+    },
+    createCustomer: (options = {}) => {
+      const customerId = id("cus");
+      const paymentMethodId = id("pm");
+      customers.add(customerId);
+      savedCards.set(paymentMethodId, { customer: customerId, behavesAs: options.card ?? "pm_card_visa", last4: options.last4 ?? "4242" });
+      return { customerId, paymentMethodId };
     },
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };

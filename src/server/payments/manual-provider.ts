@@ -36,6 +36,9 @@ export function createManualProvider(): PaymentProvider {
       currency: payment.currency,
       failureReason: null,
     }),
+    verifyAccount: async () => {
+      throw new AppError("BAD_REQUEST", "Bank transfers need no customer account: the client pays by transfer quoting the invoice number.");
+    },
     getPaymentStatus: async (providerPaymentId) => {
       throw new AppError("BAD_REQUEST", "Bank transfers have no status at a provider; see the invoice's payments.", { providerPaymentId });
     },

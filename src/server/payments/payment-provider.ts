@@ -65,6 +65,14 @@ export type TParsedWebhookEvent = {
 
 export type TConfigCheck = { ok: true } | { ok: false; missing: string[] };
 
+/** A client's account at the provider, as the provider confirmed it. */
+export type TVerifiedAccount = {
+  customerId: string;
+  paymentMethodId: string | null;
+  /** "Visa •••• 4242". */
+  paymentMethodLabel: string | null;
+};
+
 export interface PaymentProvider {
   /** Stored in Payment.provider and WebhookEvent.provider, and the webhook URL's segment. */
   readonly name: string;
@@ -80,7 +88,13 @@ export interface PaymentProvider {
    * for this attempt: the provider's idempotency key, and carried on the charge so its
    * webhook finds the row even when our call never got the answer.
    */
-  processPayment(invoice: TPayableInvoice, options: { paymentMethod?: string; paymentId: string }): Promise<TProviderPayment>;
+  processPayment(invoice: TPayableInvoice, options: { paymentMethod?: string; customerId?: string; paymentId: string }): Promise<TProviderPayment>;
+  /**
+   * Checks, before it is stored, that the customer exists at the provider and that the
+   * payment method (if any) is saved on that customer. Throws AppError BAD_REQUEST saying
+   * what is wrong.
+   */
+  verifyAccount(account: { customerId: string; paymentMethodId?: string }): Promise<TVerifiedAccount>;
   refundPayment(payment: TRefundablePayment, amount: string): Promise<TProviderRefund>;
   getPaymentStatus(providerPaymentId: string): Promise<TProviderPayment>;
   /** Checks the signature over the RAW body; throws AppError BAD_REQUEST when it does not hold. */

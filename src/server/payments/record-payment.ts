@@ -41,8 +41,13 @@ export type TMarkInvoicePaidInput = z.input<typeof ZMarkInvoicePaidInput>;
 
 export const ZChargeInvoiceInput = z.object({
   invoiceId: z.uuid(),
-  /** A saved payment method at the provider (Stripe: pm_...). */
-  paymentMethod: z.string().min(1).optional(),
+  /** A saved payment method at the provider (Stripe: pm_...); default: the client's account's. */
+  paymentMethod: z
+    .string()
+    .trim()
+    .max(255)
+    .optional()
+    .transform((value) => value || undefined),
 });
 export type TChargeInvoiceInput = z.input<typeof ZChargeInvoiceInput>;
 
@@ -399,7 +404,7 @@ export async function chargeInvoice(
 ): Promise<{ outcome: TChargeOutcome; payment: TRecordedPayment; invoice: TInvoicePaymentState }> {
   const input = parseInput(ZChargeInvoiceInput, rawInput);
   assertProviderConfigured(provider);
-  const { payable, paymentId } = await inTransaction(db, async (tx) => {
+  const { payable, paymentId, paymentMethod, customerId } = await inTransaction(db, async (tx) => {
     const invoice = await lockInvoice(tx, input.invoiceId);
     assertInvoiceTransition(invoice, "paid");
     if (!provider.canCharge) {
@@ -409,18 +414,31 @@ export async function chargeInvoice(
       });
     }
     await assertNoChargeInFlight(tx, invoice);
+    // The client's account at the provider: the customer to charge and its saved method.
+    const account = await tx.paymentAccount.findUnique({
+      where: { clientId_provider: { clientId: invoice.clientId, provider: provider.name } },
+      select: { customerId: true, paymentMethodId: true },
+    });
+    const paymentMethod = input.paymentMethod ?? account?.paymentMethodId ?? undefined;
+    if (!paymentMethod) {
+      throw new AppError(
+        "BAD_REQUEST",
+        `The client of invoice ${invoice.number} has no saved ${provider.label} payment method: set one on the client's page, or give one for this charge.`,
+        { invoiceId: invoice.id, provider: provider.name },
+      );
+    }
     const due = money(amountDue(invoice));
     const attempt = await tx.payment.create({
       data: { invoiceId: invoice.id, clientId: invoice.clientId, provider: provider.name, kind: "charge", status: "pending", amount: due, currency: invoice.currency, createdBy: actor.email },
       select: { id: true },
     });
     const payable: TPayableInvoice = { id: invoice.id, number: invoice.number, clientId: invoice.clientId, currency: invoice.currency, amountDue: due };
-    return { payable, paymentId: attempt.id };
+    return { payable, paymentId: attempt.id, paymentMethod, customerId: account?.customerId };
   });
 
   let result: Awaited<ReturnType<PaymentProvider["processPayment"]>>;
   try {
-    result = await provider.processPayment(payable, { paymentMethod: input.paymentMethod, paymentId });
+    result = await provider.processPayment(payable, { paymentMethod, customerId, paymentId });
   } catch (error) {
     // Refused, or no answer. Only a row still waiting is closed: the webhook may have won.
     await db.payment.updateMany({

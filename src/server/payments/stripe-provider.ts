@@ -115,7 +115,7 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
     return client;
   };
 
-  async function createIntent(invoice: TPayableInvoice, confirm: { paymentMethod?: string; paymentId: string } | null) {
+  async function createIntent(invoice: TPayableInvoice, confirm: { paymentMethod?: string; customerId?: string; paymentId: string } | null) {
     try {
       const intent = await stripe().paymentIntents.create(
         {
@@ -125,7 +125,8 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
           // The webhook finds the invoice (and our attempt's row) from here, even for a
           // charge whose answer we never got.
           metadata: { invoiceId: invoice.id, invoiceNumber: invoice.number, clientId: invoice.clientId, ...(confirm ? { paymentId: confirm.paymentId } : {}) },
-          ...(confirm ? { confirm: true, payment_method: confirm.paymentMethod, off_session: true } : {}),
+          // A saved card belongs to its customer: Stripe charges it only with the customer named.
+          ...(confirm ? { confirm: true, payment_method: confirm.paymentMethod, off_session: true, ...(confirm.customerId ? { customer: confirm.customerId } : {}) } : {}),
         },
         // One attempt is one charge at Stripe, however often the request is retried.
         confirm ? { idempotencyKey: `charge-${confirm.paymentId}` } : undefined,
@@ -175,6 +176,32 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
       } catch (error) {
         return stripeFailure(error, `refund ${payment.providerPaymentId}`);
       }
+    },
+    verifyAccount: async ({ customerId, paymentMethodId }) => {
+      let customer: Stripe.Customer | Stripe.DeletedCustomer;
+      try {
+        customer = await stripe().customers.retrieve(customerId);
+      } catch (error) {
+        return stripeFailure(error, `find customer ${customerId}`);
+      }
+      if (customer.deleted) throw new AppError("BAD_REQUEST", `Stripe customer ${customerId} was deleted.`, { customerId });
+      if (!paymentMethodId) return { customerId, paymentMethodId: null, paymentMethodLabel: null };
+      let method: Stripe.PaymentMethod;
+      try {
+        method = await stripe().paymentMethods.retrieve(paymentMethodId);
+      } catch (error) {
+        return stripeFailure(error, `find payment method ${paymentMethodId}`);
+      }
+      const owner = typeof method.customer === "string" ? method.customer : (method.customer?.id ?? null);
+      if (owner !== customerId) {
+        throw new AppError("BAD_REQUEST", `Payment method ${paymentMethodId} is not saved on Stripe customer ${customerId}${owner ? ` (it belongs to ${owner})` : ""}.`, {
+          customerId,
+          paymentMethodId,
+        });
+      }
+      const card = method.card;
+      const label = card ? `${card.brand.charAt(0).toUpperCase()}${card.brand.slice(1)} •••• ${card.last4}` : method.type;
+      return { customerId, paymentMethodId, paymentMethodLabel: label };
     },
     getPaymentStatus: async (providerPaymentId) => {
       try {

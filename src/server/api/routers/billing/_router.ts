@@ -8,6 +8,15 @@ import { ZListInvoicesInput, ZListInvoicesOutput, listInvoices } from "@/server/
 import { getRevenueAnalytics, ZRevenueAnalytics, ZRevenueInput } from "@/server/billing/revenue";
 import { runBilling, ZRunBillingInput, ZRunBillingResult } from "@/server/billing/run-billing";
 import { listPayments, ZListPaymentsInput, ZListPaymentsOutput } from "@/server/payments/list-payments";
+import {
+  listPaymentAccounts,
+  removePaymentAccount,
+  setPaymentAccount,
+  ZListPaymentAccountsInput,
+  ZPaymentAccount,
+  ZRemovePaymentAccountInput,
+  ZSetPaymentAccountInput,
+} from "@/server/payments/payment-accounts";
 import { getPaymentProvider } from "@/server/payments/payment-providers";
 import { listPaymentProviders, ZPaymentProviderStatus } from "@/server/payments/provider-status";
 import {
@@ -82,6 +91,23 @@ export const billingRouter = createTRPCRouter({
       }),
     )
     .mutation(({ ctx, input }) => reprocessWebhookEvent(ctx.db, input)),
+
+  /** A client's accounts at payment providers (customer, default payment method). */
+  paymentAccounts: viewerProcedure
+    .input(ZListPaymentAccountsInput)
+    .output(z.array(ZPaymentAccount))
+    .query(({ ctx, input }) => listPaymentAccounts(ctx.db, input)),
+
+  /** Sets a client's customer (and default payment method) at a provider, once the provider confirms them. */
+  setPaymentAccount: adminProcedure
+    .input(ZSetPaymentAccountInput)
+    .output(ZPaymentAccount)
+    .mutation(({ ctx, input }) => setPaymentAccount(ctx.db, input, ctx.session.user)),
+
+  removePaymentAccount: adminProcedure
+    .input(ZRemovePaymentAccountInput)
+    .output(z.object({ removed: z.literal(true) }))
+    .mutation(({ ctx, input }) => removePaymentAccount(ctx.db, input, ctx.session.user)),
 
   /** Records a bank transfer (all that is due unless an amount is given). */
   markPaid: adminProcedure
