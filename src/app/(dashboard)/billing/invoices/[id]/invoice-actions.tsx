@@ -17,7 +17,7 @@ import {
   BILLING_SECONDARY_BUTTON,
 } from "../../billing-action-styles";
 import { allowedInvoiceActions, balanceDue, exceeds, isPositive, readMoneyInput, refundableAmount } from "../../invoice-balance";
-import { ActionDialog, ConfirmSummary, FieldError, ServerError } from "./action-dialog";
+import { ActionDialog, ConfirmSummary, FieldError, ServerError } from "@/components/action-dialog";
 
 type TActionInvoice = {
   id: string;

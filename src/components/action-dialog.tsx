@@ -1,5 +1,5 @@
 "use client";
-// The frame of the invoice actions' dialogs: modal, titled, closed by Escape or Cancel,
+// The frame of the dashboard's action dialogs (invoices, billing run, payment accounts): modal, titled, closed by Escape or Cancel,
 // scrolling when taller than the window. Mounted only while open, so every opening
 // starts from a fresh form.
 import { useEffect, useId, useRef, type ReactNode } from "react";
