@@ -35,25 +35,34 @@ test.afterAll(async () => {
   await stripe?.close();
 });
 
-test("an admin charges an open invoice through Stripe: a declined card is explained, a good card pays it", async ({ page }) => {
+async function signIn(page: Page) {
   await page.goto("/login");
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("session-user")).toBeVisible({ timeout: 30_000 });
+}
 
-  // Stripe shows as configured.
-  await page.goto("/billing");
-  await expect(main(page).getByTestId("payment-providers").locator('[data-provider="stripe"]')).toContainText("configured");
-  await expect(main(page).getByTestId("payment-providers").locator('[data-provider="stripe"]')).not.toContainText("not configured");
-
-  // The last open invoice with money due (other specs take the first ones).
+/** Opens the last open invoice with money due (other specs take the first ones); returns its number. */
+async function openLastOpenInvoice(page: Page): Promise<string> {
   await page.goto("/billing?status=open&minTotal=1");
   const row = main(page).getByTestId("invoices").getByTestId("invoice-row").last();
   await expect(row).toBeVisible();
   const number = (await row.getByTestId("invoice-number").innerText()).trim();
   await row.getByTestId("invoice-number").click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(number);
+  return number;
+}
+
+test("an admin charges an open invoice through Stripe: a declined card is explained, a good card pays it", async ({ page }) => {
+  await signIn(page);
+
+  // Stripe shows as configured.
+  await page.goto("/billing");
+  await expect(main(page).getByTestId("payment-providers").locator('[data-provider="stripe"]')).toContainText("configured");
+  await expect(main(page).getByTestId("payment-providers").locator('[data-provider="stripe"]')).not.toContainText("not configured");
+
+  const number = await openLastOpenInvoice(page);
   const status = main(page).getByRole("heading", { level: 1 }).locator("..").getByTestId("invoice-status");
   const before = (await status.innerText()).trim();
   expect(["pending", "overdue"]).toContain(before);
@@ -88,6 +97,51 @@ test("an admin charges an open invoice through Stripe: a declined card is explai
   const intents = [...stripe.intents.values()].filter((intent) => intent.metadata.invoiceNumber === number);
   expect(intents.map((intent) => intent.status)).toEqual(["requires_payment_method", "succeeded"]);
   expect(intents[1]!.amount).toBe(new Decimal(balance.replace(/[^0-9.]/g, "")).times(100).toNumber());
+});
+
+test("an admin saves a client's Stripe customer and card (Stripe checks them), then charges an invoice without typing a card", async ({ page }) => {
+  await signIn(page);
+  const number = await openLastOpenInvoice(page);
+  const balance = (await main(page).getByTestId("invoice-balance").innerText()).trim();
+  const saved = stripe.createCustomer({ last4: "4242" });
+
+  // The client's page (its overview): no account yet.
+  const invoiceUrl = page.url();
+  const clientHref = (await main(page).getByTestId("invoice-client").getAttribute("href"))!;
+  await page.goto(clientHref.split("?")[0]!);
+  const card = main(page).getByTestId("payment-accounts").locator('[data-provider="stripe"]');
+  await expect(card).toContainText("Not set");
+  await card.getByRole("button", { name: "Set Stripe account" }).click();
+  const dialog = page.getByRole("dialog");
+  // A customer Stripe does not know is refused, in Stripe's words, and nothing is saved.
+  await dialog.getByLabel("Customer id").fill("cus_typo");
+  await dialog.getByLabel("Default payment method id").fill(saved.paymentMethodId);
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByTestId("action-error")).toContainText("No such customer: 'cus_typo'");
+  await shot(page, "account-refused", false);
+  await dialog.getByLabel("Customer id").fill(saved.customerId);
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(card).toContainText(saved.customerId);
+  await expect(card.getByTestId("payment-account-method")).toHaveText(`Visa •••• 4242 ${saved.paymentMethodId}`);
+  await expect(card).toContainText(`by ${ADMIN.email}`);
+  await shot(page, "account-saved");
+
+  // Back to the invoice: the charge uses the saved card, with its customer.
+  await page.goto(invoiceUrl);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(number);
+  await page.getByRole("button", { name: "Charge via Stripe" }).click();
+  const charge = page.getByRole("dialog");
+  await expect(charge.getByTestId("charge-saved-method")).toContainText(`Visa •••• 4242 (${saved.paymentMethodId})`);
+  await expect(charge.getByTestId("confirm-summary")).toContainText(saved.customerId);
+  await shot(page, "charge-saved-card", false);
+  await charge.getByRole("button", { name: `Charge ${balance}` }).click();
+  await expect(charge).toHaveCount(0);
+  await expect(main(page).getByRole("heading", { level: 1 }).locator("..").getByTestId("invoice-status")).toHaveText("paid");
+  const intents = [...stripe.intents.values()].filter((intent) => intent.metadata.invoiceNumber === number);
+  expect(intents.map(({ customer, payment_method, status }) => ({ customer, payment_method, status }))).toEqual([
+    { customer: saved.customerId, payment_method: saved.paymentMethodId, status: "succeeded" },
+  ]);
 });
 
 test("a Stripe refund that arrives before its charge is shown as not applied, and reprocessed once the charge is known", async ({ page, request }) => {

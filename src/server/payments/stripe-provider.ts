@@ -97,7 +97,7 @@ function toProviderPayment(intent: TPaymentIntent): TProviderPayment {
 function stripeFailure(error: unknown, action: string): never {
   if (error instanceof Stripe.errors.StripeError) {
     const status = error.statusCode ?? 502;
-    throw new AppError(status >= 400 && status < 500 ? "BAD_REQUEST" : "PROVIDERS_UNAVAILABLE", `Stripe refused to ${action}: ${error.message}`, {
+    throw new AppError(status >= 400 && status < 500 ? "BAD_REQUEST" : "PROVIDERS_UNAVAILABLE", `Stripe could not ${action}: ${error.message}`, {
       provider: STRIPE_PROVIDER_NAME,
       stripeCode: error.code ?? null,
       requestId: error.requestId ?? null,

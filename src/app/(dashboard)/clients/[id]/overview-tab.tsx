@@ -1,10 +1,13 @@
 import type { ReactNode } from "react";
 import { Badge, Card, Metric, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text, Title } from "@tremor/react";
 import type { TClientDetail } from "@/server/clients/get-client";
+import type { TPaymentAccount } from "@/server/payments/payment-accounts";
+import type { TPaymentProviderStatus } from "@/server/payments/provider-status";
 import { formatCount, formatDate, formatDateTime, formatMoney, formatPeriod } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { ClientStatusBadge } from "@/components/status-badges";
 import { IssueApiKeyButton, RevokeApiKeyButton } from "./api-key-actions";
+import { RemovePaymentAccountButton, SetPaymentAccountButton } from "./payment-account-actions";
 
 function Detail({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -15,7 +18,84 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export function OverviewTab({ client, canEdit }: { client: TClientDetail; canEdit: boolean }) {
+/** Who a provider charges for this client: one row per provider that can charge. */
+function PaymentAccounts({
+  client,
+  canEdit,
+  accounts,
+  providers,
+}: {
+  client: TClientDetail;
+  canEdit: boolean;
+  accounts: TPaymentAccount[];
+  providers: TPaymentProviderStatus[];
+}) {
+  const chargeable = providers.filter((provider) => provider.canCharge);
+  return (
+    <Card data-testid="payment-accounts">
+      <Title>Payment accounts</Title>
+      <Text className="mt-1">Whose card is charged when an invoice is charged through a provider. Bank transfers need none.</Text>
+      <dl className="mt-3 divide-y divide-gray-100">
+        {chargeable.map((provider) => {
+          const account = accounts.find((a) => a.provider === provider.name) ?? null;
+          return (
+            <div key={provider.name} className="flex flex-wrap items-start justify-between gap-3 py-3" data-testid="payment-account" data-provider={provider.name}>
+              <div className="min-w-0 text-sm">
+                <dt className="font-medium text-gray-900">{provider.label}</dt>
+                <dd className="mt-1 space-y-0.5 text-gray-600">
+                  {account ? (
+                    <>
+                      <div>
+                        Customer <span className="font-mono text-xs text-gray-900">{account.customerId}</span>
+                      </div>
+                      <div data-testid="payment-account-method">
+                        {account.paymentMethodId ? (
+                          <>
+                            {account.paymentMethodLabel ?? "Saved payment method"} <span className="font-mono text-xs">{account.paymentMethodId}</span>
+                          </>
+                        ) : (
+                          "No default payment method: each charge names one."
+                        )}
+                      </div>
+                      <div className="text-xs text-gray-500">
+                        Set {formatDateTime(account.updatedAt)}
+                        {account.updatedBy ? ` by ${account.updatedBy}` : ""}
+                      </div>
+                    </>
+                  ) : provider.configured ? (
+                    <span>Not set: a charge needs a payment method named each time.</span>
+                  ) : (
+                    <span>
+                      {provider.label} is not configured on this deployment (set {provider.missing.join(", ")}).
+                    </span>
+                  )}
+                </dd>
+              </div>
+              {canEdit && provider.configured ? (
+                <div className="flex gap-2">
+                  <SetPaymentAccountButton clientId={client.id} clientName={client.name} provider={provider} account={account} />
+                  {account ? <RemovePaymentAccountButton clientId={client.id} clientName={client.name} provider={provider} /> : null}
+                </div>
+              ) : null}
+            </div>
+          );
+        })}
+      </dl>
+    </Card>
+  );
+}
+
+export function OverviewTab({
+  client,
+  canEdit,
+  paymentAccounts,
+  paymentProviders,
+}: {
+  client: TClientDetail;
+  canEdit: boolean;
+  paymentAccounts: TPaymentAccount[];
+  paymentProviders: TPaymentProviderStatus[];
+}) {
   return (
     <div className="space-y-6" data-testid="client-overview">
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
@@ -61,6 +141,8 @@ export function OverviewTab({ client, canEdit }: { client: TClientDetail; canEdi
           <Detail label="Created">{formatDateTime(client.createdAt)}</Detail>
         </dl>
       </Card>
+
+      <PaymentAccounts client={client} canEdit={canEdit} accounts={paymentAccounts} providers={paymentProviders} />
 
       <Card>
         <div className="flex items-center justify-between">

@@ -47,6 +47,13 @@ export default async function ClientPage({ params, searchParams }: TPageProps) {
   if (!client) notFound();
   const canEdit = session?.user.role === "admin";
   const tab: TTab = readChoice(query, "tab", TABS.map((t) => t.key)) ?? "overview";
+  const overview =
+    tab === "overview"
+      ? await Promise.all([api.billing.paymentAccounts({ clientId: client.id }), api.billing.providers()]).then(([paymentAccounts, paymentProviders]) => ({
+          paymentAccounts,
+          paymentProviders,
+        }))
+      : null;
 
   return (
     <div>
@@ -70,7 +77,7 @@ export default async function ClientPage({ params, searchParams }: TPageProps) {
         }))}
       />
 
-      {tab === "overview" ? <OverviewTab client={client} canEdit={canEdit} /> : null}
+      {overview ? <OverviewTab client={client} canEdit={canEdit} paymentAccounts={overview.paymentAccounts} paymentProviders={overview.paymentProviders} /> : null}
       {tab === "usage" ? <UsageTab client={client} /> : null}
       {tab === "invoices" ? <InvoicesTab client={client} /> : null}
       {tab === "plan" ? <PlanTab client={client} /> : null}

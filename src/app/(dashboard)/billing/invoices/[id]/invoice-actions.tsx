@@ -34,7 +34,12 @@ type TActionInvoice = {
 
 type TRefundableCharge = { id: string; provider: string; label: string; createdAt: Date; refundable: string };
 
-type TChargeProvider = { name: string; label: string };
+type TChargeProvider = {
+  name: string;
+  label: string;
+  /** The client's account at this provider, when one is set on the client's page. */
+  account: { customerId: string; paymentMethodId: string | null; paymentMethodLabel: string | null } | null;
+};
 
 type TMutationError = { message: string; data?: { zodError?: { fieldErrors: Record<string, string[] | undefined> } | null } | null } | null;
 
@@ -278,11 +283,13 @@ function ChargeDialog({ invoice, provider, onClose }: { invoice: TActionInvoice;
   const result = charge.data;
   const outcome = result ? describeChargeOutcome(result) : null;
 
+  // The client's saved card is charged unless the admin names another one.
+  const savedMethod = provider.account?.paymentMethodId ?? null;
+
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    // Clients' payment methods are not stored here (yet): the admin names the one to charge.
-    if (!paymentMethod.trim()) return;
-    charge.mutate({ invoiceId: invoice.id, provider: provider.name, paymentMethod: paymentMethod.trim() });
+    if (!paymentMethod.trim() && !savedMethod) return;
+    charge.mutate({ invoiceId: invoice.id, provider: provider.name, paymentMethod: paymentMethod.trim() || undefined });
   }
 
   return (
@@ -302,13 +309,26 @@ function ChargeDialog({ invoice, provider, onClose }: { invoice: TActionInvoice;
             { label: "Invoice", value: <span className="font-mono">{invoice.number}</span> },
             { label: "Amount", value: <span className="font-semibold tabular-nums">{money(due)} {invoice.currency}</span> },
             { label: "Through", value: provider.label },
+            ...(provider.account ? [{ label: "Customer", value: <span className="font-mono text-xs">{provider.account.customerId}</span> }] : []),
           ]}
         />
-        <Field label="Payment method" htmlFor="charge-payment-method" hint="The client's saved payment method at the provider (pm_…), from its dashboard.">
+        <Field
+          label={savedMethod ? "Another payment method (optional)" : "Payment method"}
+          htmlFor="charge-payment-method"
+          hint={
+            savedMethod ? (
+              <span data-testid="charge-saved-method">
+                Empty: the client&apos;s saved {provider.account?.paymentMethodLabel ?? "payment method"} ({savedMethod}).
+              </span>
+            ) : (
+              "The client has no saved payment method here: give one (pm_…), or save one on the client's page."
+            )
+          }
+        >
           <input
             id="charge-payment-method"
-            required
-            placeholder="pm_…"
+            required={!savedMethod}
+            placeholder={savedMethod ?? "pm_…"}
             value={paymentMethod}
             onChange={(event) => setPaymentMethod(event.target.value)}
             className={WIDE_INPUT}

@@ -140,7 +140,10 @@ export default async function InvoicePage({ params }: TPageProps) {
   const [invoice, session, providers] = await Promise.all([loadInvoice(id), getSession(), api.billing.providers()]);
   if (!invoice) notFound();
   const canAct = session?.user.role === "admin";
-  const chargeProviders = providers.filter((provider) => provider.configured && provider.canCharge).map(({ name, label }) => ({ name, label }));
+  const accounts = canAct ? await api.billing.paymentAccounts({ clientId: invoice.clientId }) : [];
+  const chargeProviders = providers
+    .filter((provider) => provider.configured && provider.canCharge)
+    .map(({ name, label }) => ({ name, label, account: accounts.find((account) => account.provider === name) ?? null }));
   const providerLabels = Object.fromEntries(providers.map((provider) => [provider.name, provider.label]));
   // periodEnd is exclusive (the next period's start): show the last day.
   const lastDay = new Date(invoice.periodEnd.getTime() - 1);
