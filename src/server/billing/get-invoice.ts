@@ -42,6 +42,8 @@ export const ZInvoicePayment = z.object({
   createdAt: z.date(),
   /** A refund: the charge it returned money from. */
   refundOfId: z.string().nullable(),
+  /** False: not counted in the invoice's amounts (a duplicate charge, or its refund). */
+  applied: z.boolean(),
 });
 export type TInvoicePayment = z.infer<typeof ZInvoicePayment>;
 
@@ -53,6 +55,8 @@ export const ZRefundableCharge = z.object({
   createdAt: z.date(),
   amount: z.string(),
   refundable: z.string(),
+  /** False: a duplicate charge that was not counted; refunding it leaves the invoice as it is. */
+  applied: z.boolean(),
 });
 
 /** One audit entry of the invoice: issued, paid, refunded, cancelled... by whom and why. */
@@ -134,6 +138,7 @@ const SELECT = {
       createdBy: true,
       createdAt: true,
       refundOfId: true,
+      applied: true,
     },
     orderBy: { createdAt: "asc" },
   },

@@ -55,6 +55,7 @@ export async function listPayments(db: TDbClient, rawInput: TListPaymentsInput):
         createdBy: true,
         createdAt: true,
         refundOfId: true,
+        applied: true,
         invoice: { select: { number: true } },
         client: { select: { name: true } },
       },

@@ -369,6 +369,7 @@ export async function recordProviderCharge(
   if (!canTransition(invoice.status, "paid")) {
     // Money arrived for an invoice that is paid (by bank transfer, say): keep the record,
     // do not count it twice, and leave a trail for whoever refunds the duplicate.
+    await tx.payment.update({ where: { id: payment.id }, data: { applied: false } });
     await writeAudit(tx, actor, {
       action: "payment.not_applied",
       invoice,
@@ -512,8 +513,17 @@ export async function recordSucceededRefund(
   if (existing?.status === "succeeded") return { outcome: "already_recorded", invoice: stateOf(invoice) };
 
   const amount = new Decimal(report.amount);
-  const next = refundedState(invoice, amount);
-  const data = { status: "succeeded" as const, amount: money(amount), failureReason: null, ...(report.refundOfId ? { refundOfId: report.refundOfId } : {}) };
+  // Giving back a duplicate that was never counted leaves the invoice's amounts alone.
+  const source = report.refundOfId ? await tx.payment.findUnique({ where: { id: report.refundOfId }, select: { applied: true } }) : null;
+  const counted = source?.applied ?? true;
+  const next = counted ? refundedState(invoice, amount) : invoice;
+  const data = {
+    status: "succeeded" as const,
+    amount: money(amount),
+    failureReason: null,
+    applied: counted,
+    ...(report.refundOfId ? { refundOfId: report.refundOfId } : {}),
+  };
   const payment = toRecorded(
     existing && key
       ? await tx.payment.update({ where: key, data, select: PAYMENT_SELECT })
@@ -532,6 +542,10 @@ export async function recordSucceededRefund(
           select: PAYMENT_SELECT,
         }),
   );
+  if (!counted) {
+    await writeAudit(tx, actor, { action: "payment.duplicate_refund", invoice, after: invoice, payment, reason: report.reason });
+    return { outcome: "applied", invoice: stateOf(invoice) };
+  }
   const after = await writeInvoiceMoney(tx, invoice, next);
   await writeAudit(tx, actor, { action: "payment.refund", invoice, after, payment, reason: report.reason });
   return { outcome: "applied", invoice: stateOf(after) };
@@ -546,6 +560,7 @@ const REFUND_SOURCE_SELECT = {
   status: true,
   amount: true,
   refundOfId: true,
+  applied: true,
   createdAt: true,
 } as const;
 
@@ -574,9 +589,12 @@ export async function refundInvoice(
     async (tx) => {
       const invoice = await lockInvoice(tx, input.invoiceId);
       const amount = new Decimal(input.amount);
+      const charges = await listRefundableCharges(tx, invoice.id);
       // Validate before asking the provider: a refused refund writes and sends nothing.
-      refundedState(invoice, amount);
-      const source = chooseRefundSource(await listRefundableCharges(tx, invoice.id), {
+      // A duplicate that was never counted is given back whatever the invoice's state.
+      const named = charges.find((charge) => charge.id === input.paymentId);
+      if (!named || named.applied) refundedState(invoice, amount);
+      const source = chooseRefundSource(charges, {
         amount: money(amount),
         currency: invoice.currency,
         invoiceNumber: invoice.number,
@@ -607,6 +625,7 @@ export async function refundInvoice(
             reference: input.reason,
             createdBy: actor.email,
             refundOfId: source.id,
+            applied: source.applied,
           },
         });
         return stateOf(invoice);

@@ -12,6 +12,7 @@ function payment(overrides: Partial<TRefundSourcePayment> & Pick<TRefundSourcePa
     reference: null,
     status: "succeeded",
     refundOfId: null,
+    applied: true,
     createdAt: new Date(Date.UTC(2026, 10, seq)),
     ...overrides,
   };
@@ -56,6 +57,15 @@ describe("chooseRefundSource", () => {
     expect(chooseRefundSource(charges, { ...request, amount: "10.00", paymentId: transfer.id }).id).toBe(transfer.id);
     expect(() => chooseRefundSource(charges, { ...request, amount: "40.01", paymentId: card.id })).toThrow(/exceeds what is left of stripe pi_\d+ of 2026-11-\d\d: 40\.00 USD/);
     expect(() => chooseRefundSource(charges, { ...request, amount: "1.00", paymentId: "p-unknown" })).toThrow(/not a succeeded charge of invoice INV-2026-000001/);
+  });
+
+  it("never picks a duplicate charge that was not counted unless it is named", () => {
+    const duplicate = payment({ kind: "charge", amount: "100.00", applied: false });
+    const withDuplicate = refundableCharges([transfer, card, duplicate]);
+    expect(withDuplicate[0]).toMatchObject({ id: duplicate.id, applied: false, refundable: "100.00" });
+    expect(chooseRefundSource(withDuplicate, { ...request, amount: "40.00" }).id).toBe(card.id);
+    expect(() => chooseRefundSource(withDuplicate, { ...request, amount: "100.00" })).toThrow(/No single payment/);
+    expect(chooseRefundSource(withDuplicate, { ...request, amount: "100.00", paymentId: duplicate.id }).id).toBe(duplicate.id);
   });
 
   it("refuses an amount no single charge covers, naming what each can refund", () => {

@@ -17,6 +17,8 @@ export type TRefundSourcePayment = {
   /** Decimal string, major unit. */
   amount: string;
   refundOfId: string | null;
+  /** False for a charge that arrived after the invoice was paid another way (not counted). */
+  applied: boolean;
   createdAt: Date;
 };
 
@@ -29,6 +31,11 @@ export type TRefundableCharge = {
   /** Decimal string, major unit, 2 decimals. */
   amount: string;
   refundable: string;
+  /**
+   * False: the charge arrived after the invoice was paid another way and was not counted;
+   * refunding it gives the duplicate back and leaves the invoice's amounts as they are.
+   */
+  applied: boolean;
 };
 
 /** Succeeded charges, newest first, each with what can still be refunded from it. */
@@ -49,6 +56,7 @@ export function refundableCharges(payments: readonly TRefundSourcePayment[]): TR
       createdAt: charge.createdAt,
       amount: new Decimal(charge.amount).toFixed(2),
       refundable: Decimal.max(new Decimal(charge.amount).minus(refunded.get(charge.id) ?? 0), 0).toFixed(2),
+      applied: charge.applied,
     }));
 }
 
@@ -57,9 +65,10 @@ function describe(charge: TRefundableCharge, currency: string): string {
 }
 
 /**
- * The charge to refund `amount` from: the one asked for, else the newest charge that can
- * refund all of it. Refuses (BAD_REQUEST, naming what each charge can refund) rather than
- * split a refund across charges on its own: the admin decides how money goes back.
+ * The charge to refund `amount` from: the one asked for, else the newest counted charge that
+ * can refund all of it (a duplicate that was not counted is refunded only when named).
+ * Refuses (BAD_REQUEST, naming what each charge can refund) rather than split a refund
+ * across charges on its own: the admin decides how money goes back.
  */
 export function chooseRefundSource(
   charges: readonly TRefundableCharge[],
@@ -82,9 +91,10 @@ export function chooseRefundSource(
     }
     return chosen;
   }
-  const covering = refundableNow.find((charge) => amount.lte(charge.refundable));
+  const counted = refundableNow.filter((charge) => charge.applied);
+  const covering = counted.find((charge) => amount.lte(charge.refundable));
   if (covering) return covering;
-  const detail = refundableNow.length ? refundableNow.map((charge) => describe(charge, request.currency)).join("; ") : "nothing is left to refund";
+  const detail = counted.length ? counted.map((charge) => describe(charge, request.currency)).join("; ") : "nothing is left to refund";
   throw new AppError(
     "BAD_REQUEST",
     `No single payment of invoice ${request.invoiceNumber} can refund ${amount.toFixed(2)} ${request.currency} (${detail}); refund from each payment separately.`,

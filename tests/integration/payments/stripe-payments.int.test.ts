@@ -334,6 +334,46 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect(await db.auditLog.count({ where: { entityId: invoice.id, action: "payment.not_applied" } })).toBe(1);
   });
 
+  it("a duplicate Stripe charge on an invoice paid by transfer is given back from itself; the invoice's amounts do not move", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "40.00" });
+    await markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-DUP" }, admin);
+    // The customer also paid by card (a payment link, say): a real intent at the stand-in.
+    const { hostname, port } = new URL(stripeServer.url);
+    const customerSide = new Stripe(stripeServer.secretKey, { host: hostname, port, protocol: "http" });
+    const intent = await customerSide.paymentIntents.create({ amount: 4000, currency: "usd", confirm: true, payment_method: "pm_card_visa", metadata: { invoiceId: invoice.id } });
+    expect((await handler()(webhookRequest(stripeEvent("payment_intent.succeeded", intent)), "stripe")).status).toBe(200);
+    const duplicate = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, providerPaymentId: intent.id } });
+    expect(duplicate).toMatchObject({ status: "succeeded", applied: false });
+
+    // Not named: a refund comes from the counted transfer, never from the duplicate.
+    const providers = { getProvider: (name: string) => (name === "stripe" ? stripe : getPaymentProvider(name, {})) };
+    const tooMuch = await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "40.01", reason: "x" }, admin, providers));
+    expect((tooMuch as AppError).message).toContain("exceeds what can be refunded");
+
+    // Named: Stripe gives the duplicate back; the invoice stays paid, 40.00 paid, nothing refunded.
+    const state = await refundInvoice(db, { invoiceId: invoice.id, amount: "40.00", reason: "paid twice", paymentId: duplicate.id }, admin, providers);
+    expect(state).toMatchObject({ status: "paid", amountPaid: "40.00", amountRefunded: "0.00" });
+    expect([...stripeServer.refunds.values()].filter((r) => r.payment_intent === intent.id).map((r) => r.amount)).toEqual([4000]);
+    expect(await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, kind: "refund" } })).toMatchObject({ refundOfId: duplicate.id, applied: false, status: "succeeded" });
+    expect(await db.auditLog.count({ where: { entityId: invoice.id, action: "payment.duplicate_refund" } })).toBe(1);
+    // Nothing is left of the duplicate; the transfer is still refundable in full.
+    expect(await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "1.00", reason: "again", paymentId: duplicate.id }, admin, providers))).toMatchObject({ code: "BAD_REQUEST" });
+    expect(await refundInvoice(db, { invoiceId: invoice.id, amount: "40.00", reason: "contract ended" }, admin, providers)).toMatchObject({ status: "refunded", amountRefunded: "40.00" });
+  });
+
+  it("a refund of a duplicate made in Stripe's dashboard leaves the invoice's amounts alone", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "25.00" });
+    await markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-DUP-2" }, admin);
+    const intent = paymentIntentObject(invoice, { status: "succeeded", amount: 2500 });
+    await handler()(webhookRequest(stripeEvent("payment_intent.succeeded", intent)), "stripe");
+    const refund = { id: `re_${randomBytes(8).toString("hex")}`, object: "refund", amount: 2500, currency: "usd", status: "succeeded", payment_intent: intent.id, metadata: {} };
+    expect((await handler()(webhookRequest(stripeEvent("refund.created", refund)), "stripe")).status).toBe(200);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "25.00", amountRefunded: "0.00" });
+    expect(await db.payment.findFirstOrThrow({ where: { providerPaymentId: refund.id } })).toMatchObject({ applied: false });
+  });
+
   it("a refund made in Stripe's dashboard arrives by webhook and is counted once", async () => {
     const { db } = testDb();
     const invoice = await createTestInvoice(db, { total: "50.00" });

@@ -51,6 +51,13 @@ test("exceeds compares decimals exactly", () => {
 });
 
 describe("allowedInvoiceActions", () => {
+  test("offers a refund of a duplicate charge that was not counted, whatever the invoice's status", () => {
+    const refunded = invoice("refunded", "49.00", "49.00", "49.00");
+    expect(allowedInvoiceActions(refunded).refund).toBe(false);
+    expect(allowedInvoiceActions({ ...refunded, refundableCharges: [{ applied: false, refundable: "49.00" }] }).refund).toBe(true);
+    expect(allowedInvoiceActions({ ...refunded, refundableCharges: [{ applied: false, refundable: "0.00" }] }).refund).toBe(false);
+  });
+
   test("an open invoice with nothing paid can be paid, charged or cancelled, not refunded", () => {
     expect(allowedInvoiceActions(invoice("pending", "49.00"))).toEqual({ markPaid: true, charge: true, refund: false, cancel: true });
     expect(allowedInvoiceActions(invoice("overdue", "49.00"))).toEqual({ markPaid: true, charge: true, refund: false, cancel: true });

@@ -42,13 +42,18 @@ export function readMoneyInput(raw: string): string | null {
 
 export type TInvoiceActions = { markPaid: boolean; charge: boolean; refund: boolean; cancel: boolean };
 
-export function allowedInvoiceActions(invoice: TInvoiceAmounts): TInvoiceActions {
+/** A charge that can still be refunded; `applied: false` is a duplicate that was never counted. */
+type TRefundableCharge = { applied: boolean; refundable: string };
+
+export function allowedInvoiceActions(invoice: TInvoiceAmounts & { refundableCharges?: TRefundableCharge[] }): TInvoiceActions {
   const open = invoice.status === "pending" || invoice.status === "overdue";
   const refundable = invoice.status === "paid" || invoice.status === "partially_refunded";
+  // Money received twice is given back whatever the invoice's status.
+  const duplicate = (invoice.refundableCharges ?? []).some((charge) => !charge.applied && isPositive(charge.refundable));
   return {
     markPaid: open && isPositive(balanceDue(invoice)),
     charge: open && isPositive(balanceDue(invoice)),
-    refund: refundable && isPositive(refundableAmount(invoice)),
+    refund: (refundable && isPositive(refundableAmount(invoice))) || duplicate,
     // A cancelled invoice must not hide money already received: refund first.
     cancel: open && !isPositive(invoice.amountPaid),
   };

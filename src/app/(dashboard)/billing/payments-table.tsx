@@ -12,6 +12,8 @@ type TPaymentRow = {
   kind: "charge" | "refund";
   status: "pending" | "processing" | "succeeded" | "failed";
   amount: string;
+  /** False: not counted in the invoice's amounts (a duplicate charge, or its refund). */
+  applied: boolean;
   currency: string;
   reference: string | null;
   failureReason: string | null;
@@ -77,6 +79,11 @@ export function PaymentsTable({ payments, providerLabels = {}, showInvoice }: { 
             </TableCell>
             <TableCell>
               <PaymentStatusBadge status={payment.status} />
+              {payment.status === "succeeded" && !payment.applied ? (
+                <span className="mt-0.5 block max-w-48 whitespace-normal text-xs text-amber-700" data-testid="payment-not-counted">
+                  {payment.kind === "charge" ? "Not counted: the invoice was already paid. Refund it." : "Duplicate given back; the invoice is unchanged."}
+                </span>
+              ) : null}
               {payment.failureReason ? <span className="mt-0.5 block max-w-48 whitespace-normal text-xs text-red-600">{payment.failureReason}</span> : null}
             </TableCell>
             <TableCell className={`text-right tabular-nums ${payment.kind === "refund" ? "text-violet-700" : ""}`} data-testid="payment-amount">

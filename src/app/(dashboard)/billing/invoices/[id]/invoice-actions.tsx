@@ -32,7 +32,7 @@ type TActionInvoice = {
   refundableCharges: TRefundableCharge[];
 };
 
-type TRefundableCharge = { id: string; provider: string; label: string; createdAt: Date; refundable: string };
+type TRefundableCharge = { id: string; provider: string; label: string; createdAt: Date; refundable: string; applied: boolean };
 
 type TChargeProvider = {
   name: string;
@@ -359,7 +359,8 @@ function ChargeDialog({ invoice, provider, onClose }: { invoice: TActionInvoice;
 const PROVIDER_LABELS: Record<string, string> = { manual: "Bank transfer", stripe: "Stripe" };
 
 function describeCharge(charge: TRefundableCharge, money: (value: string) => string): string {
-  return `${PROVIDER_LABELS[charge.provider] ?? charge.provider} ${charge.label}, ${formatDate(charge.createdAt)}: ${money(charge.refundable)} refundable`;
+  const duplicate = charge.applied ? "" : " (paid twice, not counted)";
+  return `${PROVIDER_LABELS[charge.provider] ?? charge.provider} ${charge.label}${duplicate}, ${formatDate(charge.createdAt)}: ${money(charge.refundable)} refundable`;
 }
 
 function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: () => void }) {
@@ -385,15 +386,17 @@ function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: 
   const money = (value: string) => formatMoney(value, invoice.currency, 2);
   const amount = readMoneyInput(amountText);
   const chosen = charges.find((charge) => charge.id === source);
-  // What the server will take when none is chosen: the newest payment that covers the amount.
-  const covering = amount ? charges.find((charge) => !exceeds(amount, charge.refundable)) : undefined;
+  // What the server will take when none is chosen: the newest counted payment that covers the amount.
+  const covering = amount ? charges.find((charge) => charge.applied && !exceeds(amount, charge.refundable)) : undefined;
   const from = chosen ?? covering;
+  // Giving back a duplicate leaves the invoice's amounts (and its status) as they are.
+  const duplicate = chosen !== undefined && !chosen.applied;
 
   function review(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const found: typeof errors = {};
     if (!amount || !isPositive(amount)) found.amount = "Enter an amount like 5.00.";
-    else if (exceeds(amount, refundable)) found.amount = `At most ${money(refundable)} can be refunded: ${money(invoice.amountPaid)} paid, ${money(invoice.amountRefunded)} refunded already.`;
+    else if (!duplicate && exceeds(amount, refundable)) found.amount = `At most ${money(refundable)} can be refunded: ${money(invoice.amountPaid)} paid, ${money(invoice.amountRefunded)} refunded already.`;
     else if (chosen && exceeds(amount, chosen.refundable)) found.amount = `At most ${money(chosen.refundable)} is left of this payment.`;
     else if (!chosen && charges.length > 1 && !covering) found.amount = "No single payment covers this amount: refund from each payment separately (choose it below).";
     if (reason.trim() === "") found.reason = "Say why: it goes into the audit log.";
@@ -463,7 +466,10 @@ function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: 
             { label: "Refund", value: <span className="font-semibold tabular-nums">{money(amount ?? "0")} {invoice.currency}</span> },
             ...(from ? [{ label: "From", value: describeCharge(from, money) }] : []),
             { label: "Reason", value: reason.trim() },
-            { label: "Afterwards", value: full ? "the invoice is refunded" : "the invoice is partially refunded" },
+            {
+              label: "Afterwards",
+              value: duplicate ? "the duplicate is given back; the invoice is unchanged" : full ? "the invoice is refunded" : "the invoice is partially refunded",
+            },
           ]}
           error={describeError(refund.error)}
           pending={refund.isPending}

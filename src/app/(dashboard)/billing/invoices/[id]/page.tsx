@@ -25,6 +25,7 @@ const HISTORY_ACTIONS: Record<string, string> = {
   "invoice.payment_succeeded": "Paid through the provider",
   "payment.refund": "Refunded",
   "payment.not_applied": "Payment received for an invoice already paid",
+  "payment.duplicate_refund": "Duplicate payment given back",
 };
 
 function describeAction(action: string): string {
