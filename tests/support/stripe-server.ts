@@ -4,7 +4,7 @@
 // Stripe's error envelope { error: { type, code, message, payment_intent? } }.
 //   POST /v1/payment_intents              (confirm=true charges at once)
 //   POST /v1/payment_intents/:id/confirm
-//   GET  /v1/payment_intents/:id
+//   GET  /v1/payment_intents/:id, GET /v1/payment_intents/search?query=metadata['k']:'v'
 //   POST /v1/refunds
 //   GET  /v1/customers/:id, GET /v1/payment_methods/:id  (createCustomer() makes them)
 // Test cards, as at Stripe: payment_method "pm_card_visa" succeeds, "pm_card_chargeDeclined"
@@ -187,6 +187,14 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
         customer: card.customer,
         livemode: false,
       });
+    }
+    if (req.method === "GET" && path === "/v1/payment_intents/search") {
+      // The one query the provider makes: metadata['key']:'value'.
+      const query = new URL(req.url ?? "/", "http://stripe.local").searchParams.get("query") ?? "";
+      const term = /^metadata\['([^']+)'\]:'([^']*)'$/.exec(query);
+      if (!term) return stripeError(res, 400, { type: "invalid_request_error", code: "parameter_invalid_string", param: "query", message: `Unsupported search query: ${query}` });
+      const data = [...intents.values()].filter((intent) => intent.metadata[term[1]!] === term[2]);
+      return send(res, 200, { object: "search_result", data, has_more: false, next_page: null, url: "/v1/payment_intents/search" });
     }
     const match = /^\/v1\/payment_intents\/([^/]+)(\/confirm)?$/.exec(path);
     if (match) {

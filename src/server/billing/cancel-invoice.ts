@@ -4,7 +4,8 @@
 import { z } from "zod";
 import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { assertNoChargeInFlight, lockInvoice, parseInput, stateOf, type TInvoicePaymentState, type TPaymentActor } from "@/server/payments/record-payment";
+import { getPaymentProvider, type TGetPaymentProvider } from "@/server/payments/payment-providers";
+import { assertNoChargeInFlight, lockInvoice, parseInput, reconcileStaleCharges, stateOf, type TInvoicePaymentState, type TPaymentActor } from "@/server/payments/record-payment";
 import { assertInvoiceTransition } from "./invoice-status";
 
 export const ZCancelInvoiceInput = z.object({
@@ -13,8 +14,14 @@ export const ZCancelInvoiceInput = z.object({
 });
 export type TCancelInvoiceInput = z.input<typeof ZCancelInvoiceInput>;
 
-export async function cancelInvoice(db: TDb, rawInput: TCancelInvoiceInput, actor: TPaymentActor): Promise<TInvoicePaymentState> {
+export async function cancelInvoice(
+  db: TDb,
+  rawInput: TCancelInvoiceInput,
+  actor: TPaymentActor,
+  options: { getProvider?: TGetPaymentProvider } = {},
+): Promise<TInvoicePaymentState> {
   const input = parseInput(ZCancelInvoiceInput, rawInput);
+  await reconcileStaleCharges(db, input.invoiceId, options.getProvider ?? ((name) => getPaymentProvider(name)));
   return inTransaction(db, async (tx) => {
     const invoice = await lockInvoice(tx, input.invoiceId);
     assertInvoiceTransition(invoice, "cancelled");

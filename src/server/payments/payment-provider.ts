@@ -97,6 +97,12 @@ export interface PaymentProvider {
   verifyAccount(account: { customerId: string; paymentMethodId?: string }): Promise<TVerifiedAccount>;
   refundPayment(payment: TRefundablePayment, amount: string): Promise<TProviderRefund>;
   getPaymentStatus(providerPaymentId: string): Promise<TProviderPayment>;
+  /**
+   * The charge one of our attempts created, found by the attempt's id (processPayment's
+   * `paymentId`, which the charge carries), or null when the attempt created none. Asked
+   * when an attempt never got its answer, before the invoice it holds is released.
+   */
+  findPaymentByAttempt(paymentId: string): Promise<TProviderPayment | null>;
   /** Checks the signature over the RAW body; throws AppError BAD_REQUEST when it does not hold. */
   verifyWebhook(rawBody: string, headers: Headers): TVerifiedWebhookEvent;
   parseEvent(event: TVerifiedWebhookEvent): TParsedWebhookEvent;

@@ -35,6 +35,11 @@ export function createPaymentProvider(name: string, config: TPaymentsConfig | ((
   return factory(typeof config === "function" ? config : () => config);
 }
 
+/** How the dashboard and messages name a provider ("Stripe", "Bank transfer"); the name itself when unknown. */
+export function paymentProviderLabel(name: string): string {
+  return Object.hasOwn(PROVIDER_FACTORIES, name) ? createPaymentProvider(name, {}).label : name;
+}
+
 const fromEnv = new Map<string, PaymentProvider>();
 
 /**

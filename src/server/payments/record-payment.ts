@@ -13,7 +13,7 @@ import { INVOICE_STATUSES } from "@/server/billing/list-invoices";
 import { AppError } from "@/server/errors/app-error";
 import { MANUAL_PROVIDER_NAME } from "./manual-provider";
 import { assertProviderConfigured, type PaymentProvider, type TPayableInvoice } from "./payment-provider";
-import { getPaymentProvider, type TGetPaymentProvider } from "./payment-providers";
+import { getPaymentProvider, paymentProviderLabel, type TGetPaymentProvider } from "./payment-providers";
 import { chooseRefundSource, refundableCharges, type TRefundableCharge } from "./refund-source";
 
 /** Who moved the money: an admin (TSessionUser fits), or a provider's webhook (id null). */
@@ -106,6 +106,8 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
 }
 
 const money = (value: Decimal) => value.toFixed(2);
+
+const defaultGetProvider: TGetPaymentProvider = (name) => getPaymentProvider(name);
 
 export function stateOf(invoice: TLockedInvoice): TInvoicePaymentState {
   return {
@@ -212,42 +214,70 @@ function amountDue(invoice: TLockedInvoice): Decimal {
 }
 
 /**
- * How long a provider charge we started may stay pending without an answer before it is
- * taken as abandoned (the process died during the call). Stripe answers in seconds; a
- * charge the customer's bank takes days over is "processing", not pending.
+ * How long a charge we started may go without an outcome before we ask the provider about
+ * it ourselves: its answer was lost and no webhook has come. Stripe answers in seconds and
+ * sends its webhook within a minute; a bank debit that takes days is "processing".
  */
 export const CHARGE_ANSWER_WINDOW_MS = 10 * 60_000;
 
 /**
  * A provider charge that has started and has no outcome yet holds the invoice: while it
  * runs, nobody records a bank transfer, starts another charge or cancels, or the customer
- * pays twice. Call with the invoice locked. Pending attempts older than the answer window
- * are closed as failed first; if one did go through, its webhook still finds its row.
+ * pays twice. Call with the invoice locked, after reconcileStaleCharges.
  */
-export async function assertNoChargeInFlight(tx: TDbClient, invoice: TLockedInvoice, now = new Date()): Promise<void> {
-  const abandonedBefore = new Date(now.getTime() - CHARGE_ANSWER_WINDOW_MS);
-  await tx.payment.updateMany({
-    where: { invoiceId: invoice.id, kind: "charge", status: "pending", createdAt: { lt: abandonedBefore } },
-    data: { status: "failed", failureReason: "No answer from the provider was recorded; if the charge went through, its webhook records it." },
-  });
+export async function assertNoChargeInFlight(tx: TDbClient, invoice: TLockedInvoice): Promise<void> {
   const inFlight = await tx.payment.findFirst({
     where: { invoiceId: invoice.id, kind: "charge", status: { in: ["pending", "processing"] } },
     orderBy: { createdAt: "desc" },
     select: { provider: true, status: true, amount: true, createdAt: true },
   });
   if (!inFlight) return;
-  const amount = `${money(new Decimal(inFlight.amount.toString()))} ${invoice.currency}`;
+  const amount = money(new Decimal(inFlight.amount.toString()));
   throw new AppError(
     "CONFLICT",
-    `A ${inFlight.provider} charge of ${amount} on invoice ${invoice.number} is ${inFlight.status === "processing" ? "processing at the provider" : "in progress"} ` +
-      `(started ${inFlight.createdAt.toISOString()}); wait for its outcome before recording another payment or cancelling.`,
-    { invoiceNumber: invoice.number, provider: inFlight.provider, status: inFlight.status, amount: money(new Decimal(inFlight.amount.toString())) },
+    `A ${paymentProviderLabel(inFlight.provider)} charge of ${amount} ${invoice.currency} on invoice ${invoice.number} is ` +
+      `${inFlight.status === "processing" ? "processing at the provider" : "in progress"} (started ${inFlight.createdAt.toISOString()}); ` +
+      "wait for its outcome before recording another payment or cancelling.",
+    { invoiceNumber: invoice.number, provider: inFlight.provider, status: inFlight.status, amount },
   );
 }
 
+/**
+ * Asks the provider about the invoice's charges that have waited longer than the answer
+ * window, and records what it says: the charge it made (paid, failed, still processing),
+ * or, when the attempt made none, the attempt closed as failed. Called before an invoice
+ * is paid another way, charged again or cancelled; outside any transaction (network).
+ * A provider that cannot be asked makes the caller fail, naming it: the outcome stays unknown.
+ */
+export async function reconcileStaleCharges(db: TDb, invoiceId: string, getProvider: TGetPaymentProvider, now = new Date()): Promise<void> {
+  const stale = await db.payment.findMany({
+    where: { invoiceId, kind: "charge", status: { in: ["pending", "processing"] }, createdAt: { lt: new Date(now.getTime() - CHARGE_ANSWER_WINDOW_MS) } },
+    select: { id: true, provider: true, providerPaymentId: true },
+  });
+  for (const attempt of stale) {
+    const provider = getProvider(attempt.provider);
+    const found = attempt.providerPaymentId ? await provider.getPaymentStatus(attempt.providerPaymentId) : await provider.findPaymentByAttempt(attempt.id);
+    if (!found) {
+      await db.payment.updateMany({
+        where: { id: attempt.id, status: "pending", providerPaymentId: null },
+        data: { status: "failed", failureReason: `${provider.label} has no charge for this attempt: nothing was charged.` },
+      });
+      continue;
+    }
+    const report = { ...found, invoiceId, provider: provider.name, paymentId: attempt.id, occurredAt: now };
+    await inTransaction(db, (tx) => recordProviderCharge(tx, report, { id: null, email: `reconcile:${provider.name}` }));
+  }
+}
+
 /** An admin records a bank transfer that arrived. Default amount: all that is due. */
-export async function markInvoicePaid(db: TDb, rawInput: TMarkInvoicePaidInput, actor: TPaymentActor): Promise<TInvoicePaymentState> {
+export async function markInvoicePaid(
+  db: TDb,
+  rawInput: TMarkInvoicePaidInput,
+  actor: TPaymentActor,
+  options: { getProvider?: TGetPaymentProvider } = {},
+): Promise<TInvoicePaymentState> {
   const input = parseInput(ZMarkInvoicePaidInput, rawInput);
+  await reconcileStaleCharges(db, input.invoiceId, options.getProvider ?? defaultGetProvider);
   return inTransaction(db, async (tx) => {
     const invoice = await lockInvoice(tx, input.invoiceId);
     assertInvoiceTransition(invoice, "paid");
@@ -402,9 +432,11 @@ export async function chargeInvoice(
   provider: PaymentProvider,
   rawInput: TChargeInvoiceInput,
   actor: TPaymentActor,
+  options: { getProvider?: TGetPaymentProvider } = {},
 ): Promise<{ outcome: TChargeOutcome; payment: TRecordedPayment; invoice: TInvoicePaymentState }> {
   const input = parseInput(ZChargeInvoiceInput, rawInput);
   assertProviderConfigured(provider);
+  await reconcileStaleCharges(db, input.invoiceId, options.getProvider ?? ((name) => (name === provider.name ? provider : defaultGetProvider(name))));
   const { payable, paymentId, paymentMethod, customerId } = await inTransaction(db, async (tx) => {
     const invoice = await lockInvoice(tx, input.invoiceId);
     assertInvoiceTransition(invoice, "paid");
@@ -441,12 +473,23 @@ export async function chargeInvoice(
   try {
     result = await provider.processPayment(payable, { paymentMethod, customerId, paymentId });
   } catch (error) {
-    // Refused, or no answer. Only a row still waiting is closed: the webhook may have won.
-    await db.payment.updateMany({
-      where: { id: paymentId, status: "pending", providerPaymentId: null },
-      data: { status: "failed", failureReason: (error instanceof Error ? error.message : String(error)).slice(0, 1000) },
-    });
-    throw error;
+    if (error instanceof AppError && error.code === "BAD_REQUEST") {
+      // Refused (a 4xx): nothing was charged. Only a row still waiting is closed: the webhook may have won.
+      await db.payment.updateMany({
+        where: { id: paymentId, status: "pending", providerPaymentId: null },
+        data: { status: "failed", failureReason: error.message.slice(0, 1000) },
+      });
+      throw error;
+    }
+    // No answer, or a provider error: the card may have been charged. The attempt keeps
+    // holding the invoice until the provider's webhook says, or reconcileStaleCharges asks.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AppError(
+      "PROVIDERS_UNAVAILABLE",
+      `${reason} Whether invoice ${payable.number} was charged is not known yet: it is held until ${provider.label} reports the outcome ` +
+        `(its webhook, or a check after ${CHARGE_ANSWER_WINDOW_MS / 60_000} minutes). Do not charge it another way meanwhile.`,
+      { invoiceId: payable.id, paymentId },
+    );
   }
   return inTransaction(db, (tx) =>
     recordProviderCharge(

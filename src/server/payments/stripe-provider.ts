@@ -210,6 +210,16 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
         return stripeFailure(error, `look up ${providerPaymentId}`);
       }
     },
+    findPaymentByAttempt: async (paymentId) => {
+      try {
+        // Search is eventually consistent (about a minute); it is asked well after the charge.
+        const found = await stripe().paymentIntents.search({ query: `metadata['paymentId']:'${paymentId.replace(/'/g, "")}'`, limit: 1 });
+        const intent = found.data[0];
+        return intent ? toProviderPayment(ZPaymentIntent.parse(intent)) : null;
+      } catch (error) {
+        return stripeFailure(error, `look up the charge of attempt ${paymentId}`);
+      }
+    },
     verifyWebhook: (rawBody, headers): TVerifiedWebhookEvent => {
       if (!config.webhookSecret) {
         throw new AppError("PROVIDERS_UNAVAILABLE", 'Payment provider "stripe" is not configured: set STRIPE_WEBHOOK_SECRET.', { missing: ["STRIPE_WEBHOOK_SECRET"] });

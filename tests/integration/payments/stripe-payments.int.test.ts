@@ -93,6 +93,8 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect(payment.failureReason).toContain("declined");
   });
 
+  // Stripe's calls go to the local stand-in; bank transfers are recorded.
+  const providers = { getProvider: (name: string) => (name === "stripe" ? stripe : getPaymentProvider(name, {})) };
   const intentsOf = (invoice: { id: string }) => [...stripeServer.intents.values()].filter((intent) => intent.metadata.invoiceId === invoice.id);
 
   it("while a Stripe charge is in flight, another charge, a bank transfer and a cancel are refused; the customer pays once", async () => {
@@ -104,7 +106,7 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
 
     const again = await rejection(chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin));
     expect(again).toMatchObject({ code: "CONFLICT" });
-    expect((again as AppError).message).toMatch(/stripe charge of 70\.00 USD .* is in progress/);
+    expect((again as AppError).message).toMatch(/A Stripe charge of 70\.00 USD .* is in progress/);
     expect(await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-77" }, admin))).toMatchObject({ code: "CONFLICT" });
     expect(await rejection(cancelInvoice(db, { invoiceId: invoice.id, reason: "issued in error" }, admin))).toMatchObject({ code: "CONFLICT" });
 
@@ -126,20 +128,22 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "33.00" });
   });
 
-  it("a charge whose answer is lost is retried once with the same idempotency key, closed as failed, and its webhook lands on the same row", async () => {
+  it("a charge whose answer is lost is retried once with the same idempotency key, keeps holding the invoice, and its webhook lands on the same row", async () => {
     const { db } = testDb();
     const invoice = await createTestInvoice(db, { total: "18.20" });
     stripeServer.dropAnswers(2); // the SDK's one retry loses its answer too
-    expect(await rejection(chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin))).toMatchObject({
-      code: "PROVIDERS_UNAVAILABLE",
-    });
+    const lost = await rejection(chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin));
+    expect(lost).toMatchObject({ code: "PROVIDERS_UNAVAILABLE" });
+    expect((lost as AppError).message).toContain(`Whether invoice ${invoice.number} was charged is not known yet`);
     // The retry was answered from Stripe's idempotency store: one charge, not two.
     const [intent, ...others] = intentsOf(invoice);
     expect(others).toHaveLength(0);
     const attempt = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id } });
-    expect(attempt).toMatchObject({ status: "failed", providerPaymentId: null });
+    expect(attempt).toMatchObject({ status: "pending", providerPaymentId: null });
     expect(intent!.metadata.paymentId).toBe(attempt.id);
-    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "pending", amountPaid: "0.00" });
+    // The card may have been charged: no bank transfer and no second charge meanwhile.
+    expect(await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-80" }, admin))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin))).toMatchObject({ code: "CONFLICT" });
 
     // The money did move at Stripe; its webhook says so and finds our attempt.
     expect((await handler()(webhookRequest(stripeEvent("payment_intent.succeeded", intent)), "stripe")).status).toBe(200);
@@ -148,23 +152,23 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "18.20" });
   });
 
-  it("a charge processing at the bank holds the invoice until its webhook settles it", async () => {
+  it("an attempt with no outcome past the answer window is looked up at Stripe: the charge it made is recorded before anything else", async () => {
     const { db } = testDb();
-    const invoice = await createTestInvoice(db, { total: "45.00" });
-    const started = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_processing" }, admin);
-    expect(started).toMatchObject({ outcome: "not_final", payment: { status: "processing" } });
-    const refused = await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-78" }, admin));
-    expect(refused).toMatchObject({ code: "CONFLICT" });
-    expect((refused as AppError).message).toContain("processing at the provider");
-
-    const intent = stripeServer.intents.get(started.payment.providerPaymentId!)!;
-    const settled = { ...intent, status: "succeeded", amount_received: intent.amount };
-    expect((await handler()(webhookRequest(stripeEvent("payment_intent.succeeded", settled)), "stripe")).status).toBe(200);
-    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "45.00" });
-    expect(await db.payment.count({ where: { invoiceId: invoice.id } })).toBe(1);
+    const invoice = await createTestInvoice(db, { total: "27.00" });
+    stripeServer.dropAnswers(2);
+    await rejection(chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin));
+    // No webhook came; ten minutes later an admin records a bank transfer.
+    const attempt = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id } });
+    await db.payment.update({ where: { id: attempt.id }, data: { createdAt: new Date(Date.now() - CHARGE_ANSWER_WINDOW_MS - 60_000) } });
+    const refused = await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-81" }, admin, providers));
+    // Stripe had charged the card: recorded first, so the transfer is refused as a second payment.
+    expect((refused as AppError).message).toContain(`Invoice ${invoice.number} is already paid`);
+    expect(stripeServer.requests).toContain("GET /v1/payment_intents/search");
+    expect(await db.payment.findMany({ where: { invoiceId: invoice.id }, select: { id: true, status: true } })).toEqual([{ id: attempt.id, status: "succeeded" }]);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "27.00" });
   });
 
-  it("an attempt left pending past the answer window no longer holds the invoice, and is closed as failed", async () => {
+  it("an attempt that made no charge at Stripe is closed as failed once the window has passed, and the invoice is released", async () => {
     const { db } = testDb();
     const invoice = await createTestInvoice(db, { total: "21.00" });
     const abandoned = await db.payment.create({
@@ -179,10 +183,30 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
         createdAt: new Date(Date.now() - CHARGE_ANSWER_WINDOW_MS - 60_000),
       },
     });
-    expect(await markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-79" }, admin)).toMatchObject({ status: "paid", amountPaid: "21.00" });
+    expect(await markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-79" }, admin, providers)).toMatchObject({ status: "paid", amountPaid: "21.00" });
     const closed = await db.payment.findUniqueOrThrow({ where: { id: abandoned.id } });
     expect(closed.status).toBe("failed");
-    expect(closed.failureReason).toContain("No answer from the provider");
+    expect(closed.failureReason).toBe("Stripe has no charge for this attempt: nothing was charged.");
+  });
+
+  it("a charge processing at the bank holds the invoice until its webhook settles it", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "45.00" });
+    const started = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_processing" }, admin);
+    expect(started).toMatchObject({ outcome: "not_final", payment: { status: "processing" } });
+    const refused = await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-78" }, admin));
+    expect(refused).toMatchObject({ code: "CONFLICT" });
+    expect((refused as AppError).message).toContain("processing at the provider");
+    // Days later, still no webhook: asked again, Stripe says it is still processing.
+    await db.payment.updateMany({ where: { invoiceId: invoice.id }, data: { createdAt: new Date(Date.now() - CHARGE_ANSWER_WINDOW_MS - 60_000) } });
+    expect(await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-78" }, admin, providers))).toMatchObject({ code: "CONFLICT" });
+    expect(stripeServer.requests).toContain(`GET /v1/payment_intents/${started.payment.providerPaymentId}`);
+
+    const intent = stripeServer.intents.get(started.payment.providerPaymentId!)!;
+    const settled = { ...intent, status: "succeeded", amount_received: intent.amount };
+    expect((await handler()(webhookRequest(stripeEvent("payment_intent.succeeded", settled)), "stripe")).status).toBe(200);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "45.00" });
+    expect(await db.payment.count({ where: { invoiceId: invoice.id } })).toBe(1);
   });
 
   it("a refund of a Stripe charge goes through Stripe's refunds API, in minor units", async () => {
@@ -204,8 +228,6 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     const { payment: card } = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
     const transfer = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, reference: "BANK-60" } });
     const stripeRefunds = () => [...stripeServer.refunds.values()].filter((r) => r.payment_intent === card.providerPaymentId).map((r) => r.amount);
-    // Stripe's refunds go to the local stand-in; bank transfers are recorded.
-    const providers = { getProvider: (name: string) => (name === "stripe" ? stripe : getPaymentProvider(name, {})) };
     const refundRows = () => db.payment.findMany({ where: { invoiceId: invoice.id, kind: "refund" }, orderBy: { createdAt: "asc" }, select: { provider: true, amount: true, refundOfId: true } });
 
     // No one charge holds 100.00: refused, naming what each can give back; nothing sent or written.
@@ -347,7 +369,6 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect(duplicate).toMatchObject({ status: "succeeded", applied: false });
 
     // Not named: a refund comes from the counted transfer, never from the duplicate.
-    const providers = { getProvider: (name: string) => (name === "stripe" ? stripe : getPaymentProvider(name, {})) };
     const tooMuch = await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "40.01", reason: "x" }, admin, providers));
     expect((tooMuch as AppError).message).toContain("exceeds what can be refunded");
 
