@@ -63,6 +63,8 @@ export type TStripeServer = {
    * customer named, as at Stripe.
    */
   createCustomer(options?: { card?: "pm_card_visa" | "pm_card_chargeDeclined"; last4?: string }): { customerId: string; paymentMethodId: string };
+  /** The next refund is accepted but not final (as for some payment methods): status "pending". */
+  leaveNextRefundPending(): void;
   close(): Promise<void>;
 };
 
@@ -206,12 +208,13 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
     if (req.method === "POST" && path === "/v1/refunds") {
       const intent = intents.get(str("payment_intent") ?? "");
       if (!intent) return stripeError(res, 404, { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent." });
-      const already = [...refunds.values()].filter((r) => r.payment_intent === intent.id).reduce((sum, r) => sum + r.amount, 0);
+      const already = [...refunds.values()].filter((r) => r.payment_intent === intent.id && r.status !== "failed").reduce((sum, r) => sum + r.amount, 0);
       const amount = str("amount") ? Number(str("amount")) : intent.amount_received - already;
       if (intent.status !== "succeeded" || amount > intent.amount_received - already) {
         return stripeError(res, 400, { type: "invalid_request_error", code: "charge_already_refunded", message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${intent.amount_received - already}).` });
       }
-      const refund: TRefund = { id: id("re"), object: "refund", amount, currency: intent.currency, status: "succeeded", payment_intent: intent.id, metadata, created: now() };
+      const refund: TRefund = { id: id("re"), object: "refund", amount, currency: intent.currency, status: nextRefundPending ? "pending" : "succeeded", payment_intent: intent.id, metadata, created: now() };
+      nextRefundPending = false;
       refunds.set(refund.id, refund);
       return send(res, 200, refund);
     }
@@ -222,6 +225,7 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
   const answered = new Map<string, { status: number; body: string }>();
   let hold: { arrived: () => void; released: Promise<void> } | null = null;
   let answersToDrop = 0;
+  let nextRefundPending = false;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
     if (hold) {
@@ -282,6 +286,9 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
     },
     dropAnswers: (count) => {
       answersToDrop = count;
+    },
+    leaveNextRefundPending: () => {
+      nextRefundPending = true;
     },
     createCustomer: (options = {}) => {
       const customerId = id("cus");

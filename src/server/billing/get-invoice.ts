@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
+import { paymentProviderLabel } from "@/server/payments/payment-providers";
 import { refundableCharges } from "@/server/payments/refund-source";
 import { formatMinorUnits } from "@/server/plans/proration";
 import { INVOICE_STATUSES } from "./list-invoices";
@@ -51,6 +52,7 @@ export type TInvoicePayment = z.infer<typeof ZInvoicePayment>;
 export const ZRefundableCharge = z.object({
   id: z.string(),
   provider: z.string(),
+  providerLabel: z.string(),
   label: z.string(),
   createdAt: z.date(),
   amount: z.string(),
@@ -176,7 +178,10 @@ export async function findInvoice(db: TDbClient, where: TInvoiceWhere): Promise<
       metadata: (line.metadata as Record<string, unknown> | null) ?? null,
     })),
     payments: payments.map((payment) => ({ ...payment, amount: formatMinorUnits(payment.amount.toString(), payment.currency) })),
-    refundableCharges: refundableCharges(payments.map((payment) => ({ ...payment, amount: payment.amount.toString() }))),
+    refundableCharges: refundableCharges(
+      payments.map((payment) => ({ ...payment, amount: payment.amount.toString() })),
+      paymentProviderLabel,
+    ),
     history,
   };
 }

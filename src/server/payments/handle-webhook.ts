@@ -65,6 +65,22 @@ async function applyEvent(tx: TDbClient, provider: PaymentProvider, event: TPars
       );
       return;
     }
+    case "refund_failed": {
+      // A refund we recorded as on its way did not go through: what it held is refundable again.
+      const refund = event.providerPaymentId
+        ? await tx.payment.findUnique({ where: { provider_providerPaymentId: { provider: provider.name, providerPaymentId: event.providerPaymentId } }, select: { id: true, kind: true, status: true } })
+        : null;
+      if (!refund || refund.kind !== "refund") return;
+      if (refund.status === "succeeded") {
+        // Counted already: the money is back with us. The lifecycle has no way back from
+        // refunded; the event stays unprocessed, with this error, for an admin to handle.
+        throw new AppError("CONFLICT", `Refund ${event.providerPaymentId} failed at ${provider.label} after it was counted as succeeded; the money is back with us: settle it by hand.`, {
+          eventId: event.eventId,
+        });
+      }
+      await tx.payment.update({ where: { id: refund.id }, data: { status: "failed", failureReason: `failed at ${provider.label}: ${event.failureReason ?? "no reason given"}` } });
+      return;
+    }
     case "refund_succeeded": {
       const charge = await findCharge(tx, provider.name, event.refundedPaymentId);
       const invoiceId = event.invoiceId ?? charge?.invoiceId;

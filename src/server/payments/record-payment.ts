@@ -608,9 +608,12 @@ const REFUND_SOURCE_SELECT = {
 } as const;
 
 /** The invoice's charges with what is left to refund of each (refund-source.ts), newest first. */
-export async function listRefundableCharges(tx: TDbClient, invoiceId: string): Promise<TRefundableCharge[]> {
+async function listRefundableCharges(tx: TDbClient, invoiceId: string): Promise<TRefundableCharge[]> {
   const payments = await tx.payment.findMany({ where: { invoiceId }, select: REFUND_SOURCE_SELECT });
-  return refundableCharges(payments.map((payment) => ({ ...payment, amount: payment.amount.toString() })));
+  return refundableCharges(
+    payments.map((payment) => ({ ...payment, amount: payment.amount.toString() })),
+    paymentProviderLabel,
+  );
 }
 
 /**

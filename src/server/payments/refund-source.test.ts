@@ -33,9 +33,9 @@ describe("refundableCharges", () => {
       payment({ kind: "refund", amount: "40.00", refundOfId: card.id, status: "failed" }),
       payment({ kind: "charge", amount: "99.00", status: "failed" }),
     ];
-    expect(refundableCharges(payments).map(({ id, label, amount, refundable }) => ({ id, label, amount, refundable }))).toEqual([
-      { id: card.id, label: card.providerPaymentId, amount: "40.00", refundable: "20.00" },
-      { id: transfer.id, label: "BANK-1", amount: "60.00", refundable: "60.00" },
+    expect(refundableCharges(payments, (provider) => provider.toUpperCase()).map(({ id, providerLabel, label, amount, refundable }) => ({ id, providerLabel, label, amount, refundable }))).toEqual([
+      { id: card.id, providerLabel: "STRIPE", label: card.providerPaymentId, amount: "40.00", refundable: "20.00" },
+      { id: transfer.id, providerLabel: "MANUAL", label: "BANK-1", amount: "60.00", refundable: "60.00" },
     ]);
   });
 

@@ -25,6 +25,8 @@ export type TRefundSourcePayment = {
 export type TRefundableCharge = {
   id: string;
   provider: string;
+  /** "Stripe", "Bank transfer". */
+  providerLabel: string;
   /** How people recognise the charge: the bank reference, or the provider's id. */
   label: string;
   createdAt: Date;
@@ -39,7 +41,7 @@ export type TRefundableCharge = {
 };
 
 /** Succeeded charges, newest first, each with what can still be refunded from it. */
-export function refundableCharges(payments: readonly TRefundSourcePayment[]): TRefundableCharge[] {
+export function refundableCharges(payments: readonly TRefundSourcePayment[], labelOf: (provider: string) => string = (provider) => provider): TRefundableCharge[] {
   const refunded = new Map<string, Decimal>();
   for (const payment of payments) {
     // A pending refund's money is on its way back: it is not refundable twice.
@@ -52,6 +54,7 @@ export function refundableCharges(payments: readonly TRefundSourcePayment[]): TR
     .map((charge) => ({
       id: charge.id,
       provider: charge.provider,
+      providerLabel: labelOf(charge.provider),
       label: charge.reference ?? charge.providerPaymentId ?? charge.id,
       createdAt: charge.createdAt,
       amount: new Decimal(charge.amount).toFixed(2),
@@ -61,7 +64,7 @@ export function refundableCharges(payments: readonly TRefundSourcePayment[]): TR
 }
 
 function describe(charge: TRefundableCharge, currency: string): string {
-  return `${charge.provider} ${charge.label} of ${charge.createdAt.toISOString().slice(0, 10)}: ${charge.refundable} ${currency}`;
+  return `${charge.providerLabel} ${charge.label} of ${charge.createdAt.toISOString().slice(0, 10)}: ${charge.refundable} ${currency}`;
 }
 
 /**

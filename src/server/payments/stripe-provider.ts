@@ -265,8 +265,12 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
           };
         }
         case "refund.created":
-        case "refund.updated": {
+        case "refund.updated":
+        case "refund.failed": {
           const refund = ZRefund.parse(object);
+          if (refund.status === "failed" || refund.status === "canceled") {
+            return { ...base, kind: "refund_failed", providerPaymentId: refund.id, failureReason: refund.failure_reason ?? refund.status };
+          }
           if (refund.status !== "succeeded") return { ...base, kind: "ignored" };
           const currency = refund.currency.toUpperCase();
           return {

@@ -233,7 +233,7 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     // No one charge holds 100.00: refused, naming what each can give back; nothing sent or written.
     const tooMuch = await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "100.00", reason: "cancelled contract" }, admin, providers));
     expect(tooMuch).toMatchObject({ code: "BAD_REQUEST" });
-    expect((tooMuch as AppError).message).toMatch(/stripe pi_\w+ of .*: 40\.00 USD; manual BANK-60 of .*: 60\.00 USD/);
+    expect((tooMuch as AppError).message).toMatch(/Stripe pi_\w+ of .*: 40\.00 USD; Bank transfer BANK-60 of .*: 60\.00 USD/);
     expect(stripeRefunds()).toEqual([]);
     expect(await refundRows()).toEqual([]);
 
@@ -393,6 +393,25 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect((await handler()(webhookRequest(stripeEvent("refund.created", refund)), "stripe")).status).toBe(200);
     expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "25.00", amountRefunded: "0.00" });
     expect(await db.payment.findFirstOrThrow({ where: { providerPaymentId: refund.id } })).toMatchObject({ applied: false });
+  });
+
+  it("a refund left pending at Stripe holds its amount; when Stripe says it failed, the amount can be refunded again", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "30.00" });
+    const { payment: charge } = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    stripeServer.leaveNextRefundPending();
+    expect(await refundInvoice(db, { invoiceId: invoice.id, amount: "30.00", reason: "closing the account" }, admin, providers)).toMatchObject({ status: "paid", amountRefunded: "0.00" });
+    const pending = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, kind: "refund" } });
+    expect(pending).toMatchObject({ status: "pending", refundOfId: charge.id });
+    // On its way back: not refundable twice.
+    expect(await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "1.00", reason: "again" }, admin, providers))).toMatchObject({ code: "BAD_REQUEST" });
+
+    // At Stripe the refund fails (the card was closed), and Stripe says so.
+    stripeServer.refunds.get(pending.providerPaymentId!)!.status = "failed";
+    const failed = { id: pending.providerPaymentId, object: "refund", amount: 3000, currency: "usd", status: "failed", failure_reason: "expired_or_canceled_card", payment_intent: charge.providerPaymentId, metadata: {} };
+    expect((await handler()(webhookRequest(stripeEvent("refund.failed", failed)), "stripe")).status).toBe(200);
+    expect(await db.payment.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ status: "failed", failureReason: "failed at Stripe: expired_or_canceled_card" });
+    expect(await refundInvoice(db, { invoiceId: invoice.id, amount: "30.00", reason: "closing the account" }, admin, providers)).toMatchObject({ status: "refunded", amountRefunded: "30.00" });
   });
 
   it("a refund made in Stripe's dashboard arrives by webhook and is counted once", async () => {

@@ -87,7 +87,7 @@ export const billingRouter = createTRPCRouter({
         eventId: z.string(),
         type: z.string(),
         status: z.enum(["processed", "duplicate", "ignored"]),
-        kind: z.enum(["payment_succeeded", "payment_failed", "payment_processing", "refund_succeeded", "ignored"]),
+        kind: z.enum(["payment_succeeded", "payment_failed", "payment_processing", "refund_succeeded", "refund_failed", "ignored"]),
       }),
     )
     .mutation(({ ctx, input }) => reprocessWebhookEvent(ctx.db, input)),

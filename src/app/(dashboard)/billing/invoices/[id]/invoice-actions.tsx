@@ -18,6 +18,7 @@ import {
 } from "../../billing-action-styles";
 import { allowedInvoiceActions, balanceDue, exceeds, isPositive, readMoneyInput, refundableAmount } from "../../invoice-balance";
 import { ActionDialog, ConfirmSummary, FieldError, ServerError } from "@/components/action-dialog";
+import type { TInvoiceDetail } from "../../billing-types";
 
 type TActionInvoice = {
   id: string;
@@ -32,7 +33,7 @@ type TActionInvoice = {
   refundableCharges: TRefundableCharge[];
 };
 
-type TRefundableCharge = { id: string; provider: string; label: string; createdAt: Date; refundable: string; applied: boolean };
+type TRefundableCharge = TInvoiceDetail["refundableCharges"][number];
 
 type TChargeProvider = {
   name: string;
@@ -356,11 +357,9 @@ function ChargeDialog({ invoice, provider, onClose }: { invoice: TActionInvoice;
   );
 }
 
-const PROVIDER_LABELS: Record<string, string> = { manual: "Bank transfer", stripe: "Stripe" };
-
 function describeCharge(charge: TRefundableCharge, money: (value: string) => string): string {
   const duplicate = charge.applied ? "" : " (paid twice, not counted)";
-  return `${PROVIDER_LABELS[charge.provider] ?? charge.provider} ${charge.label}${duplicate}, ${formatDate(charge.createdAt)}: ${money(charge.refundable)} refundable`;
+  return `${charge.providerLabel} ${charge.label}${duplicate}, ${formatDate(charge.createdAt)}: ${money(charge.refundable)} refundable`;
 }
 
 function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: () => void }) {
@@ -385,7 +384,8 @@ function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: 
   );
   const money = (value: string) => formatMoney(value, invoice.currency, 2);
   const amount = readMoneyInput(amountText);
-  const chosen = charges.find((charge) => charge.id === source);
+  // With one payment left there is nothing to choose: it is the one.
+  const chosen = charges.find((charge) => charge.id === source) ?? (charges.length === 1 ? charges[0] : undefined);
   // What the server will take when none is chosen: the newest counted payment that covers the amount.
   const covering = amount ? charges.find((charge) => charge.applied && !exceeds(amount, charge.refundable)) : undefined;
   const from = chosen ?? covering;
