@@ -82,6 +82,27 @@ test("an unknown client id shows a not-found page", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Client not found" })).toBeVisible();
 });
 
+test("an admin edits a client's billing details; a bad email is refused in the dialog", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByTestId("session-role")).toHaveText("admin");
+  await page.goto("/clients?search=lumen");
+  await page.getByTestId("client-row").first().getByRole("link").first().click();
+  await page.getByRole("button", { name: "Edit billing details" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Billing email").fill("not an email");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByTestId("field-error")).toContainText("must be an email address");
+  await dialog.getByLabel("Billing email").fill("accounts@lumen-yoga.example");
+  await dialog.getByLabel("Postal address").fill("Studio 4, 18 Alder Street\nPortland, OR 97209\nUnited States");
+  await dialog.getByLabel("Tax ID").fill("EIN 93-1234567");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId("client-billing-address")).toHaveText("Studio 4, 18 Alder Street\nPortland, OR 97209\nUnited States");
+  await expect(page.getByText("EIN 93-1234567")).toBeVisible();
+  await expect(page.getByText("accounts@lumen-yoga.example")).toBeVisible();
+  await shot(page, "client-billing-details");
+});
+
 test("an admin issues an API key that is shown once; a viewer sees no key controls", async ({ page }) => {
   await signIn(page, ADMIN.email, ADMIN.password);
   await expect(page.getByTestId("session-role")).toHaveText("admin");

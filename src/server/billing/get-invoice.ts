@@ -61,6 +61,17 @@ export const ZRefundableCharge = z.object({
   applied: z.boolean(),
 });
 
+/** The buyer as the invoice was issued to it (Invoice.billTo, written by the billing run). */
+export const ZBillTo = z.object({
+  name: z.string(),
+  email: z.string(),
+  /** The client's account reference (Client.slug). */
+  account: z.string(),
+  addressLines: z.array(z.string()),
+  taxId: z.string().nullable(),
+});
+export type TBillTo = z.infer<typeof ZBillTo>;
+
 /** One audit entry of the invoice: issued, paid, refunded, cancelled... by whom and why. */
 export const ZInvoiceHistoryEntry = z.object({
   action: z.string(),
@@ -91,6 +102,8 @@ export const ZInvoiceDetail = z.object({
   dueAt: z.date(),
   paidAt: z.date().nullable(),
   notes: z.string().nullable(),
+  /** Null only for an invoice that predates the snapshot and whose client is gone. */
+  billTo: ZBillTo.nullable(),
   lines: z.array(ZInvoiceLineItem),
   /** Charges and refunds, oldest first. */
   payments: z.array(ZInvoicePayment),
@@ -121,6 +134,7 @@ const SELECT = {
   dueAt: true,
   paidAt: true,
   notes: true,
+  billTo: true,
   client: { select: { name: true } },
   lineItems: {
     select: { kind: true, metric: true, description: true, quantity: true, unitPrice: true, amount: true, sortOrder: true, metadata: true },
@@ -158,9 +172,10 @@ export async function findInvoice(db: TDbClient, where: TInvoiceWhere): Promise<
     select: { action: true, actorEmail: true, reason: true, createdAt: true },
   });
   const money = (value: { toString(): string }) => formatMinorUnits(value.toString(), row.currency);
-  const { client, lineItems, payments, subtotal, tax, total, amountPaid, amountRefunded, ...invoice } = row;
+  const { client, lineItems, payments, subtotal, tax, total, amountPaid, amountRefunded, billTo, ...invoice } = row;
   return {
     ...invoice,
+    billTo: billTo === null ? null : ZBillTo.parse(billTo),
     clientName: client.name,
     subtotal: money(subtotal),
     tax: money(tax),

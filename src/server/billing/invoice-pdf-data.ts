@@ -1,5 +1,5 @@
 // What the invoice PDF template (invoice-pdf.tsx) prints, gathered here so the
-// template stays pure: the invoice DTO, the client's billing details, the plan's name,
+// template stays pure: the invoice DTO with the buyer it was issued to, the plan's name,
 // and the seller from the environment.
 import { z } from "zod";
 import { env, type TServerEnv } from "@/env";
@@ -13,7 +13,8 @@ const ZPlanSnapshotName = z.object({ name: z.string().min(1) });
 export async function loadInvoicePdfData(db: TDbClient, invoiceId: string): Promise<TInvoicePdfInvoice> {
   const invoice = await getInvoice(db, { id: invoiceId });
   const [client, plan] = await Promise.all([
-    db.client.findUniqueOrThrow({ where: { id: invoice.clientId }, select: { name: true, billingEmail: true, slug: true } }),
+    // Only for an invoice without its own buyer snapshot (none is issued so any more).
+    invoice.billTo ? null : db.client.findUniqueOrThrow({ where: { id: invoice.clientId }, select: { name: true, billingEmail: true, slug: true } }),
     // The name the plan had at the invoiced version (a plan can be renamed later).
     db.planConfig.findUnique({
       where: { key: invoice.planKey },
@@ -24,7 +25,7 @@ export async function loadInvoicePdfData(db: TDbClient, invoiceId: string): Prom
   return {
     ...invoice,
     planName: versionName ?? plan?.name ?? invoice.planKey,
-    billTo: { name: client.name, billingEmail: client.billingEmail, account: client.slug },
+    billTo: invoice.billTo ?? { name: client!.name, email: client!.billingEmail, account: client!.slug, addressLines: [], taxId: null },
   };
 }
 

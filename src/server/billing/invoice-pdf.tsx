@@ -17,7 +17,7 @@ import Decimal from "decimal.js";
 import type { ReactNode } from "react";
 import { z } from "zod";
 import { formatMinorUnits } from "@/server/plans/proration";
-import type { TInvoiceDetail } from "./get-invoice";
+import type { TBillTo, TInvoiceDetail } from "./get-invoice";
 
 export type TInvoicePdfSeller = {
   name: string;
@@ -26,18 +26,11 @@ export type TInvoicePdfSeller = {
   taxId: string | null;
 };
 
-/** The client as the invoice addresses it (the Client model has no postal address or tax id). */
-export type TInvoicePdfBillTo = {
-  name: string;
-  billingEmail: string;
-  /** The client's account reference (Client.slug). */
-  account: string;
-};
-
 export type TInvoicePdfInvoice = TInvoiceDetail & {
   /** The plan's name at the invoiced version. */
   planName: string;
-  billTo: TInvoicePdfBillTo;
+  /** The buyer as the invoice was issued to it. */
+  billTo: TBillTo;
 };
 
 /** Whether the invoice font can draw a code point (see loadInvoiceFont). */
@@ -364,7 +357,13 @@ export function InvoiceDocument({ invoice, seller, hasGlyph }: TInvoiceDocumentP
           <View style={styles.billTo}>
             <Text style={styles.label}>Bill to</Text>
             <Text style={styles.billToName}>{printed(invoice.billTo.name)}</Text>
-            <Text style={styles.line}>{printed(invoice.billTo.billingEmail)}</Text>
+            {invoice.billTo.addressLines.map((line, index) => (
+              <Text key={index} style={styles.line}>
+                {printed(line)}
+              </Text>
+            ))}
+            {invoice.billTo.taxId ? <Text style={styles.line}>Tax ID: {printed(invoice.billTo.taxId)}</Text> : null}
+            <Text style={styles.line}>{printed(invoice.billTo.email)}</Text>
             <Text style={[styles.line, styles.muted]}>Account: {printed(invoice.billTo.account)}</Text>
           </View>
           <View style={styles.facts}>

@@ -209,10 +209,11 @@ export async function issueInvoices(tx: TDbClient, clientIds: readonly string[],
     };
   });
   await tx.$executeRawUnsafe(
+    // billTo: the client's billing details as they are now (locked above), kept on the invoice.
     `INSERT INTO "Invoice" (id, number, "clientId", period, "periodStart", "periodEnd", currency, status, "planKey", "planVersion",
-       subtotal, tax, total, "issuedAt", "dueAt", "paidAt", notes, "createdAt", "updatedAt")
+       subtotal, tax, total, "issuedAt", "dueAt", "paidAt", notes, "billTo", "createdAt", "updatedAt")
      SELECT r.id, r.number, r."clientId", $2, $3, $4, r.currency, r.status::"InvoiceStatus", r."planKey", r."planVersion",
-       r.total, 0, r.total, $5, $6, r."paidAt", r.notes, $5, $5
+       r.total, 0, r.total, $5, $6, r."paidAt", r.notes, meterline_bill_to(r."clientId"), $5, $5
      FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, number text, "clientId" uuid, currency text, status text, "planKey" text,
        "planVersion" int, total numeric, "paidAt" timestamptz, notes text)`,
     JSON.stringify(invoices),

@@ -343,6 +343,18 @@ function pick<T>(rng: TRandom, items: readonly T[]): T {
 }
 
 /** A stable UUID (version-5 layout) for a seeded row, so re-runs hit the same primary key. */
+const DEMO_STREETS = ["Market Street", "Harbor Road", "Oak Avenue", "Mill Lane", "Station Square", "Bridge Street"];
+const DEMO_CITIES = ["Portland, OR 97204", "Austin, TX 78701", "Denver, CO 80202", "Madison, WI 53703", "Raleigh, NC 27601"];
+
+/** A made-up postal address for every demo client, and a tax id for the paying ones; stable across runs. */
+function demoBillingDetails(demo: TDemoClient): { billingAddress: string; taxId: string | null } {
+  const n = Number.parseInt(seedUuid(`address/${demo.slug}`).slice(0, 8), 16);
+  const street = `${(n % 480) + 12} ${DEMO_STREETS[n % DEMO_STREETS.length]}`;
+  const city = DEMO_CITIES[(n >>> 8) % DEMO_CITIES.length];
+  const taxId = demo.plan === "free" ? null : `EIN ${String(10 + (n % 89)).padStart(2, "0")}-${String(n % 10_000_000).padStart(7, "0")}`;
+  return { billingAddress: `${street}\n${city}\nUnited States`, taxId };
+}
+
 export function seedUuid(name: string): string {
   const hex = createHash("sha1").update(`meterline-seed/${name}`).digest("hex");
   const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
@@ -796,6 +808,7 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
         status: demo.suspendedDaysBeforeAnchor ? "suspended" : "active",
         currency: demo.currency ?? "USD",
         billingEmail: `billing@${demo.slug}.com`,
+        ...demoBillingDetails(demo),
         llmProvider: demo.override?.provider ?? null,
         llmModel: demo.override?.model ?? null,
         fallbackChain: demo.fallbackChain ?? [],

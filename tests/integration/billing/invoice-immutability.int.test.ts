@@ -5,10 +5,10 @@ import { createTestInvoice, rejection } from "../payments/payment-test-support";
 // The database itself refuses to rewrite an issued invoice (migration
 // *_invoice_issued_immutable): whatever the code path, what was billed stays billed.
 describeEachDatabase("issued invoices are immutable in the database", (testDb) => {
-  it("refuses a change of total, currency, number or issue date; allows status and payment fields", async () => {
+  it("refuses a change of total, currency, number, issue date or buyer; allows status and payment fields", async () => {
     const { db } = testDb();
     const invoice = await createTestInvoice(db, { total: "100.00" });
-    for (const data of [{ total: "90.00" }, { subtotal: "90.00" }, { currency: "EUR" }, { number: "INV-X" }, { issuedAt: new Date() }]) {
+    for (const data of [{ total: "90.00" }, { subtotal: "90.00" }, { currency: "EUR" }, { number: "INV-X" }, { issuedAt: new Date() }, { billTo: { name: "Someone else" } }]) {
       const error = await rejection(db.invoice.update({ where: { id: invoice.id }, data }));
       expect(String(error)).toContain(`invoice ${invoice.number} is issued`);
     }

@@ -11,6 +11,7 @@ import { formatMoney, renderInvoicePdf } from "@/server/billing/invoice-pdf";
 import { loadInvoicePdfData, sellerFromEnv } from "@/server/billing/invoice-pdf-data";
 import { createInvoicePdfHandler } from "@/server/billing/invoice-pdf-http";
 import { runBilling } from "@/server/billing/run-billing";
+import { updateBillingDetails } from "@/server/clients/update-billing-details";
 import { seedDemoData } from "@/server/seed/seed-demo-data";
 import { recentPeriods } from "@/server/usage/period";
 import { createTestAdmin } from "../../support/fixtures";
@@ -134,6 +135,26 @@ describeEachDatabase("billing: invoice PDF", (testDb) => {
     expect(text).toContain(name);
     expect(text).toContain(invoice.number);
     expect(text).toContain("EUR 1,234.50");
+  });
+
+  it("prints the buyer as issued: postal address and tax id; a later edit shows on the next invoice only", async () => {
+    const { db } = testDb();
+    const admin = await createTestAdmin(db, "admin");
+    const clientId = await createBillingClient(db, await createPricedPlan(db, { baseCost: "10", currency: "USD", prorationMode: "none" }));
+    await updateBillingDetails(db, { id: clientId, billingEmail: "ap@acme.example", billingAddress: "1 Harbour Street\n\n  Cork T12 AB34 \nIreland", taxId: "IE1234567T" }, admin);
+    const { invoice } = await generateInvoice(db, { clientId, period: "2026-09", now: NOW });
+    expect(invoice.billTo).toMatchObject({ email: "ap@acme.example", addressLines: ["1 Harbour Street", "Cork T12 AB34", "Ireland"], taxId: "IE1234567T" });
+
+    await updateBillingDetails(db, { id: clientId, billingEmail: "ap@acme.example", billingAddress: "9 New Road\nDublin", taxId: null }, admin);
+    const text = await pdfText(await renderInvoicePdf(await loadInvoicePdfData(db, invoice.id), sellerFromEnv()));
+    for (const line of ["1 Harbour Street", "Cork T12 AB34", "Ireland", "Tax ID: IE1234567T", "ap@acme.example"]) expect(text).toContain(line);
+    expect(text).not.toContain("9 New Road");
+
+    const { invoice: next } = await generateInvoice(db, { clientId, period: "2026-10", now: NOW });
+    expect(next.billTo).toMatchObject({ addressLines: ["9 New Road", "Dublin"], taxId: null });
+    const nextText = await pdfText(await renderInvoicePdf(await loadInvoicePdfData(db, next.id), sellerFromEnv()));
+    expect(nextText).toContain("9 New Road");
+    expect(nextText).not.toContain("Tax ID");
   });
 
   it(

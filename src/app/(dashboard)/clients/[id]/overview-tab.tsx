@@ -7,6 +7,7 @@ import { formatCount, formatDate, formatDateTime, formatMoney, formatPeriod } fr
 import { EmptyState } from "@/components/empty-state";
 import { ClientStatusBadge } from "@/components/status-badges";
 import { IssueApiKeyButton, RevokeApiKeyButton } from "./api-key-actions";
+import { EditBillingDetailsButton } from "./billing-details-button";
 import { RemovePaymentAccountButton, SetPaymentAccountButton } from "./payment-account-actions";
 
 function Detail({ label, children }: { label: string; children: ReactNode }) {
@@ -116,10 +117,23 @@ export function OverviewTab({
       </div>
 
       <Card>
-        <Title>Details</Title>
+        <div className="flex items-center justify-between">
+          <Title>Details</Title>
+          {canEdit ? <EditBillingDetailsButton clientId={client.id} clientName={client.name} details={client} /> : null}
+        </div>
         <dl className="mt-3 divide-y divide-gray-100">
           <Detail label="Slug">{client.slug}</Detail>
           <Detail label="Billing email">{client.billingEmail}</Detail>
+          <Detail label="Billing address">
+            {client.billingAddress ? (
+              <span className="whitespace-pre-line" data-testid="client-billing-address">
+                {client.billingAddress}
+              </span>
+            ) : (
+              <span className="text-gray-500">Not set — invoices show the name and email only</span>
+            )}
+          </Detail>
+          <Detail label="Tax ID">{client.taxId ?? <span className="text-gray-500">Not set</span>}</Detail>
           <Detail label="Status">
             <ClientStatusBadge status={client.status} />
           </Detail>

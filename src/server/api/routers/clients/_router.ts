@@ -2,6 +2,7 @@ import { adminProcedure, createTRPCRouter, viewerProcedure } from "@/server/api/
 import { ZListClientsInput, ZListClientsOutput, listClients } from "@/server/clients/list-clients";
 import { ZClientDetail, ZGetClientInput, getClientOrThrow } from "@/server/clients/get-client";
 import { ZSetClientStatusInput, setClientStatus } from "@/server/clients/set-client-status";
+import { ZBillingDetails, ZUpdateBillingDetailsInput, updateBillingDetails } from "@/server/clients/update-billing-details";
 import {
   ZIssueApiKeyInput,
   ZIssuedApiKey,
@@ -26,6 +27,12 @@ export const clientsRouter = createTRPCRouter({
     .input(ZSetClientStatusInput)
     .output(z.object({ id: z.string(), status: z.enum(["active", "suspended", "cancelled"]) }))
     .mutation(({ ctx, input }) => setClientStatus(ctx.db, input, ctx.session.user)),
+
+  /** Billing email, postal address and tax id: what the next invoices are addressed to. */
+  updateBillingDetails: adminProcedure
+    .input(ZUpdateBillingDetailsInput)
+    .output(ZBillingDetails)
+    .mutation(({ ctx, input }) => updateBillingDetails(ctx.db, input, ctx.session.user)),
 
   /** The plaintext key is in this response only; it is stored as a sha256. */
   issueApiKey: adminProcedure
