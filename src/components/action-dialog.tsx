@@ -77,3 +77,38 @@ export function FieldError({ message, id }: { message: string | null | undefined
     </span>
   );
 }
+
+/**
+ * A dialog's last row: dismiss, and the action (a submit button unless `onConfirm` is
+ * given). Both are disabled while the action runs; the action says what it is doing.
+ */
+export function DialogFooter({
+  cancelLabel = "Cancel",
+  onCancel,
+  confirmLabel,
+  pendingLabel,
+  pending,
+  confirmClassName,
+  cancelClassName,
+  onConfirm,
+}: {
+  cancelLabel?: string;
+  onCancel: () => void;
+  confirmLabel: string;
+  pendingLabel: string;
+  pending: boolean;
+  confirmClassName: string;
+  cancelClassName: string;
+  onConfirm?: () => void;
+}) {
+  return (
+    <div className="flex justify-end gap-2 pt-2">
+      <button type="button" className={cancelClassName} onClick={onCancel} disabled={pending}>
+        {cancelLabel}
+      </button>
+      <button type={onConfirm ? "button" : "submit"} className={confirmClassName} onClick={onConfirm} disabled={pending}>
+        {pending ? pendingLabel : confirmLabel}
+      </button>
+    </div>
+  );
+}

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
+import { ZOptionalProviderId } from "./payment-provider";
 import { getPaymentProvider, type TGetPaymentProvider } from "./payment-providers";
 import { parseInput, type TPaymentActor } from "./record-payment";
 
@@ -26,12 +27,7 @@ export const ZSetPaymentAccountInput = z.object({
   provider: z.string().min(1, "is required"),
   customerId: z.string().trim().min(1, "is required").max(255),
   /** Empty: no default; every charge then names its payment method. */
-  paymentMethodId: z
-    .string()
-    .trim()
-    .max(255)
-    .optional()
-    .transform((value) => value || undefined),
+  paymentMethodId: ZOptionalProviderId,
 });
 export type TSetPaymentAccountInput = z.input<typeof ZSetPaymentAccountInput>;
 

@@ -3,8 +3,17 @@
 //
 // Amounts crossing this interface are decimal strings in the invoice currency's MAJOR
 // unit ("12.34" USD); a provider that speaks minor units converts with minor-units.ts.
+import { z } from "zod";
 import type { PaymentStatus } from "@/generated/prisma/enums";
 import { AppError } from "@/server/errors/app-error";
+
+/** An id at a provider (Stripe: pm_..., cus_...) that may be left out: blank is none. */
+export const ZOptionalProviderId = z
+  .string()
+  .trim()
+  .max(255)
+  .optional()
+  .transform((value) => value || undefined);
 
 /** What a provider needs to know about the invoice it charges. */
 export type TPayableInvoice = {

@@ -12,7 +12,7 @@ import { assertInvoiceTransition, canTransition } from "@/server/billing/invoice
 import { INVOICE_STATUSES } from "@/server/billing/list-invoices";
 import { AppError } from "@/server/errors/app-error";
 import { MANUAL_PROVIDER_NAME } from "./manual-provider";
-import { assertProviderConfigured, type PaymentProvider, type TPayableInvoice } from "./payment-provider";
+import { assertProviderConfigured, ZOptionalProviderId, type PaymentProvider, type TPayableInvoice } from "./payment-provider";
 import { getPaymentProvider, paymentProviderLabel, type TGetPaymentProvider } from "./payment-providers";
 import { chooseRefundSource, refundableCharges, type TRefundableCharge } from "./refund-source";
 
@@ -42,12 +42,7 @@ export type TMarkInvoicePaidInput = z.input<typeof ZMarkInvoicePaidInput>;
 export const ZChargeInvoiceInput = z.object({
   invoiceId: z.uuid(),
   /** A saved payment method at the provider (Stripe: pm_...); default: the client's account's. */
-  paymentMethod: z
-    .string()
-    .trim()
-    .max(255)
-    .optional()
-    .transform((value) => value || undefined),
+  paymentMethod: ZOptionalProviderId,
 });
 export type TChargeInvoiceInput = z.input<typeof ZChargeInvoiceInput>;
 

@@ -4,7 +4,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { ActionDialog, FieldError, ServerError } from "@/components/action-dialog";
+import { ActionDialog, DialogFooter, FieldError, ServerError } from "@/components/action-dialog";
 import { useTRPC } from "@/trpc/react";
 import { BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "../../billing/billing-action-styles";
 
@@ -77,14 +77,14 @@ export function EditBillingDetailsButton({ clientId, clientName, details }: { cl
               <FieldError message={fieldError("taxId")} />
             </label>
             <ServerError message={save.error && Object.keys(fieldErrors).length === 0 ? save.error.message : null} />
-            <div className="flex justify-end gap-2 pt-2">
-              <button type="button" className={BILLING_SECONDARY_BUTTON} onClick={close} disabled={save.isPending}>
-                Cancel
-              </button>
-              <button type="submit" className={BILLING_PRIMARY_BUTTON} disabled={save.isPending}>
-                {save.isPending ? "Saving…" : "Save"}
-              </button>
-            </div>
+            <DialogFooter
+              onCancel={close}
+              confirmLabel="Save"
+              pendingLabel="Saving…"
+              pending={save.isPending}
+              confirmClassName={BILLING_PRIMARY_BUTTON}
+              cancelClassName={BILLING_SECONDARY_BUTTON}
+            />
           </form>
         </ActionDialog>
       ) : null}

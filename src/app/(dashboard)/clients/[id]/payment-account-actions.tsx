@@ -5,7 +5,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { ActionDialog, FieldError, ServerError } from "@/components/action-dialog";
+import { ActionDialog, DialogFooter, FieldError, ServerError } from "@/components/action-dialog";
 import { useTRPC } from "@/trpc/react";
 import { BILLING_DANGER_BUTTON, BILLING_DESTRUCTIVE_BUTTON, BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "../../billing/billing-action-styles";
 
@@ -89,14 +89,14 @@ export function SetPaymentAccountButton({
               <span className="mt-1 block text-xs text-gray-500">A card saved on that customer. Empty: each charge names one.</span>
             </label>
             <ServerError message={save.error?.message ?? null} />
-            <div className="flex justify-end gap-2 pt-2">
-              <button type="button" className={BILLING_SECONDARY_BUTTON} onClick={close} disabled={save.isPending}>
-                Cancel
-              </button>
-              <button type="submit" className={BILLING_PRIMARY_BUTTON} disabled={save.isPending}>
-                {save.isPending ? `Checking with ${provider.label}…` : "Save"}
-              </button>
-            </div>
+            <DialogFooter
+              onCancel={close}
+              confirmLabel="Save"
+              pendingLabel={`Checking with ${provider.label}…`}
+              pending={save.isPending}
+              confirmClassName={BILLING_PRIMARY_BUTTON}
+              cancelClassName={BILLING_SECONDARY_BUTTON}
+            />
           </form>
         </ActionDialog>
       ) : null}
@@ -130,19 +130,16 @@ export function RemovePaymentAccountButton({ clientId, clientName, provider }: {
         >
           <div className="space-y-4">
             <ServerError message={remove.error?.message ?? null} />
-            <div className="flex justify-end gap-2">
-              <button type="button" className={BILLING_SECONDARY_BUTTON} onClick={() => setOpen(false)} disabled={remove.isPending}>
-                Keep it
-              </button>
-              <button
-                type="button"
-                className={BILLING_DESTRUCTIVE_BUTTON}
-                disabled={remove.isPending}
-                onClick={() => remove.mutate({ clientId, provider: provider.name })}
-              >
-                {remove.isPending ? "Removing…" : "Remove account"}
-              </button>
-            </div>
+            <DialogFooter
+              cancelLabel="Keep it"
+              onCancel={() => setOpen(false)}
+              confirmLabel="Remove account"
+              pendingLabel="Removing…"
+              pending={remove.isPending}
+              confirmClassName={BILLING_DESTRUCTIVE_BUTTON}
+              cancelClassName={BILLING_SECONDARY_BUTTON}
+              onConfirm={() => remove.mutate({ clientId, provider: provider.name })}
+            />
           </div>
         </ActionDialog>
       ) : null}
