@@ -8,6 +8,7 @@
 //      answers 5xx so the provider retries.
 // Out of order is safe because applying is idempotent per providerPaymentId and never
 // downgrades: see recordProviderCharge / recordSucceededRefund.
+import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
@@ -33,6 +34,12 @@ async function findCharge(tx: TDbClient, provider: string, providerPaymentId: st
     where: { provider_providerPaymentId: { provider, providerPaymentId } },
     select: { id: true, invoiceId: true },
   });
+}
+
+/** Our refund row named by a provider object's metadata (a uuid), still without the provider's id. */
+async function findOurRefund<S extends { id: true; kind: true; status: true }>(tx: TDbClient, provider: string, paymentId: string | undefined, select: S) {
+  if (!paymentId || !z.uuid().safeParse(paymentId).success) return null;
+  return tx.payment.findFirst({ where: { id: paymentId, provider, kind: "refund", providerPaymentId: null }, select });
 }
 
 async function applyEvent(tx: TDbClient, provider: PaymentProvider, event: TParsedWebhookEvent): Promise<void> {
@@ -67,9 +74,12 @@ async function applyEvent(tx: TDbClient, provider: PaymentProvider, event: TPars
     }
     case "refund_failed": {
       // A refund we recorded as on its way did not go through: what it held is refundable again.
-      const refund = event.providerPaymentId
-        ? await tx.payment.findUnique({ where: { provider_providerPaymentId: { provider: provider.name, providerPaymentId: event.providerPaymentId } }, select: { id: true, kind: true, status: true } })
+      const select = { id: true, kind: true, status: true } as const;
+      const byProviderId = event.providerPaymentId
+        ? await tx.payment.findUnique({ where: { provider_providerPaymentId: { provider: provider.name, providerPaymentId: event.providerPaymentId } }, select })
         : null;
+      // Or the refund of ours whose answer never came: it carries our row's id.
+      const refund = byProviderId ?? (await findOurRefund(tx, provider.name, event.paymentId, select));
       if (!refund || refund.kind !== "refund") return;
       if (refund.status === "succeeded") {
         // Counted already: the money is back with us. The lifecycle has no way back from
@@ -78,7 +88,10 @@ async function applyEvent(tx: TDbClient, provider: PaymentProvider, event: TPars
           eventId: event.eventId,
         });
       }
-      await tx.payment.update({ where: { id: refund.id }, data: { status: "failed", failureReason: `failed at ${provider.label}: ${event.failureReason ?? "no reason given"}` } });
+      await tx.payment.update({
+        where: { id: refund.id },
+        data: { status: "failed", providerPaymentId: event.providerPaymentId, failureReason: `failed at ${provider.label}: ${event.failureReason ?? "no reason given"}` },
+      });
       return;
     }
     case "refund_succeeded": {
@@ -94,6 +107,7 @@ async function applyEvent(tx: TDbClient, provider: PaymentProvider, event: TPars
           provider: provider.name,
           providerRefundId: event.providerPaymentId,
           refundOfId: charge?.invoiceId === invoiceId ? charge.id : null,
+          refundId: event.paymentId,
           amount: event.amount,
           reason: `refunded at ${provider.name}`,
         },

@@ -63,7 +63,7 @@ export type TParsedWebhookEvent = {
   /** For a refund: the charge it refunds. */
   refundedPaymentId?: string;
   invoiceId?: string;
-  /** For a charge: our Payment row of the attempt that started it, when the charge carries it. */
+  /** Our Payment row of the charge attempt or refund that started it, when the provider's object carries it. */
   paymentId?: string;
   /** Major unit, decimal string. */
   amount?: string;
@@ -104,7 +104,11 @@ export interface PaymentProvider {
    * what is wrong.
    */
   verifyAccount(account: { customerId: string; paymentMethodId?: string }): Promise<TVerifiedAccount>;
-  refundPayment(payment: TRefundablePayment, amount: string): Promise<TProviderRefund>;
+  /**
+   * Refunds `amount` of a charge. `refundId` is our Payment row for this refund: the
+   * provider's idempotency key, and carried on the refund so its webhook finds the row.
+   */
+  refundPayment(payment: TRefundablePayment, amount: string, options: { refundId: string }): Promise<TProviderRefund>;
   getPaymentStatus(providerPaymentId: string): Promise<TProviderPayment>;
   /**
    * The charge one of our attempts created, found by the attempt's id (processPayment's

@@ -512,6 +512,8 @@ export type TProviderRefundReport = {
   providerRefundId: string | null;
   /** Our Payment row of the charge it refunds, when known. */
   refundOfId: string | null;
+  /** Our Payment row of this refund, when we started it (our call, or the refund's metadata). */
+  refundId?: string;
   amount: string;
   reason: string | null;
 };
@@ -547,7 +549,15 @@ export async function recordSucceededRefund(
 ): Promise<{ outcome: "applied" | "already_recorded"; invoice: TInvoicePaymentState }> {
   const invoice = await lockInvoice(tx, report.invoiceId);
   const key = report.providerRefundId ? { provider_providerPaymentId: { provider: report.provider, providerPaymentId: report.providerRefundId } } : null;
-  const existing = key ? await tx.payment.findUnique({ where: key, select: PAYMENT_SELECT }) : null;
+  let existing = key ? await tx.payment.findUnique({ where: key, select: PAYMENT_SELECT }) : null;
+  // Not known by the provider's id yet: the refund we started has the row.
+  const refundId = ZPaymentId.safeParse(report.refundId);
+  if (!existing && refundId.success) {
+    existing = await tx.payment.findFirst({
+      where: { id: refundId.data, invoiceId: invoice.id, provider: report.provider, kind: "refund", providerPaymentId: null },
+      select: PAYMENT_SELECT,
+    });
+  }
   if (existing?.status === "succeeded") return { outcome: "already_recorded", invoice: stateOf(invoice) };
 
   const amount = new Decimal(report.amount);
@@ -563,8 +573,8 @@ export async function recordSucceededRefund(
     ...(report.refundOfId ? { refundOfId: report.refundOfId } : {}),
   };
   const payment = toRecorded(
-    existing && key
-      ? await tx.payment.update({ where: key, data, select: PAYMENT_SELECT })
+    existing
+      ? await tx.payment.update({ where: { id: existing.id }, data: { ...data, providerPaymentId: report.providerRefundId }, select: PAYMENT_SELECT })
       : await tx.payment.create({
           data: {
             ...data,
@@ -613,9 +623,14 @@ async function listRefundableCharges(tx: TDbClient, invoiceId: string): Promise<
 
 /**
  * Refunds part or all of what was paid, never more than paid minus refunded, from one
- * charge and never more than is left of it (refund-source.ts): back through that charge's
- * provider (a bank transfer: the admin has sent the money; we record it). The invoice
- * stays locked during the provider call, so two refunds cannot both pass the limit.
+ * charge and never more than is left of it (refund-source.ts), back through that charge's
+ * provider (a bank transfer: the admin has sent the money; we record it). Like a charge,
+ * in three steps so that no lock is held over the network and nothing is refunded twice:
+ *   1. under the invoice lock, check the limits (refunds on their way back count) and
+ *      write this refund's Payment row, pending: it holds its amount;
+ *   2. ask the provider, with the row's id as idempotency key and in the refund's metadata;
+ *   3. record the answer on that row. A refusal closes it as failed; with no answer it
+ *      stays pending, holding its amount, until the provider's webhook settles it.
  */
 export async function refundInvoice(
   db: TDb,
@@ -624,61 +639,85 @@ export async function refundInvoice(
   options: { getProvider?: TGetPaymentProvider } = {},
 ): Promise<TInvoicePaymentState> {
   const input = parseInput(ZRefundInvoiceInput, rawInput);
-  const getProvider = options.getProvider ?? ((name: string) => getPaymentProvider(name));
-  return inTransaction(
-    db,
-    async (tx) => {
-      const invoice = await lockInvoice(tx, input.invoiceId);
-      const amount = new Decimal(input.amount);
-      const charges = await listRefundableCharges(tx, invoice.id);
-      // Validate before asking the provider: a refused refund writes and sends nothing.
-      // A duplicate that was never counted is given back whatever the invoice's state.
-      const named = charges.find((charge) => charge.id === input.paymentId);
-      if (!named || named.applied) refundedState(invoice, amount);
-      const source = chooseRefundSource(charges, {
+  const getProvider = options.getProvider ?? defaultGetProvider;
+  const amount = new Decimal(input.amount);
+  const { invoice, charge, refundId } = await inTransaction(db, async (tx) => {
+    const invoice = await lockInvoice(tx, input.invoiceId);
+    const charges = await listRefundableCharges(tx, invoice.id);
+    // A duplicate that was never counted is given back whatever the invoice's state.
+    const named = charges.find((c) => c.id === input.paymentId);
+    if (!named || named.applied) {
+      const onTheirWay = await tx.payment.aggregate({
+        where: { invoiceId: invoice.id, kind: "refund", applied: true, status: { in: ["pending", "processing"] } },
+        _sum: { amount: true },
+      });
+      refundedState({ ...invoice, amountRefunded: invoice.amountRefunded.plus(onTheirWay._sum.amount?.toString() ?? 0) }, amount);
+    }
+    const source = chooseRefundSource(charges, { amount: money(amount), currency: invoice.currency, invoiceNumber: invoice.number, paymentId: input.paymentId });
+    const charge = await tx.payment.findUniqueOrThrow({ where: { id: source.id }, select: { id: true, provider: true, providerPaymentId: true } });
+    const row = await tx.payment.create({
+      data: {
+        invoiceId: invoice.id,
+        clientId: invoice.clientId,
+        provider: charge.provider,
+        kind: "refund",
+        status: "pending",
         amount: money(amount),
         currency: invoice.currency,
-        invoiceNumber: invoice.number,
-        paymentId: input.paymentId,
-      });
-      const charge = await tx.payment.findUniqueOrThrow({ where: { id: source.id }, select: { provider: true, providerPaymentId: true } });
-      const providerName = charge.provider;
-      const refund = await getProvider(providerName).refundPayment(
-        { providerPaymentId: charge.providerPaymentId, currency: invoice.currency, invoiceId: invoice.id },
-        money(amount),
-      );
-      if (refund.status === "failed") {
-        throw new AppError("BAD_REQUEST", `The ${providerName} refund failed: ${refund.failureReason ?? "no reason given"}.`, { provider: providerName });
-      }
-      if (refund.status !== "succeeded") {
-        // Accepted but not final (some payment methods): recorded as pending; the
-        // provider's refund webhook counts it when it succeeds.
-        await tx.payment.create({
-          data: {
-            invoiceId: invoice.id,
-            clientId: invoice.clientId,
-            provider: providerName,
-            providerPaymentId: refund.providerRefundId,
-            kind: "refund",
-            status: refund.status,
-            amount: money(amount),
-            currency: invoice.currency,
-            reference: input.reason,
-            createdBy: actor.email,
-            refundOfId: source.id,
-            applied: source.applied,
-          },
-        });
-        return stateOf(invoice);
-      }
-      const recorded = await recordSucceededRefund(
-        tx,
-        { invoiceId: invoice.id, provider: providerName, providerRefundId: refund.providerRefundId, refundOfId: source.id, amount: money(amount), reason: input.reason },
-        actor,
-      );
-      return recorded.invoice;
-    },
-    // The provider's API is called with the row lock held; give it time.
-    { timeout: 45_000, maxWait: 10_000 },
+        reference: input.reason,
+        createdBy: actor.email,
+        refundOfId: source.id,
+        applied: source.applied,
+      },
+      select: { id: true },
+    });
+    return { invoice, charge, refundId: row.id };
+  });
+
+  const provider = getProvider(charge.provider);
+  const closeAsFailed = (reason: string, providerRefundId: string | null = null) =>
+    db.payment.updateMany({
+      where: { id: refundId, status: "pending", providerPaymentId: null },
+      data: { status: "failed", failureReason: reason.slice(0, 1000), providerPaymentId: providerRefundId },
+    });
+  let refund: Awaited<ReturnType<PaymentProvider["refundPayment"]>>;
+  try {
+    refund = await provider.refundPayment({ providerPaymentId: charge.providerPaymentId, currency: invoice.currency, invoiceId: invoice.id }, money(amount), { refundId });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "BAD_REQUEST") {
+      await closeAsFailed(error.message);
+      throw error;
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AppError(
+      "PROVIDERS_UNAVAILABLE",
+      `${reason} Whether ${provider.label} refunded ${money(amount)} ${invoice.currency} is not known yet: the refund stays pending until ${provider.label} reports it.`,
+      { invoiceId: invoice.id, refundId },
+    );
+  }
+  if (refund.status === "failed") {
+    await closeAsFailed(refund.failureReason ?? "failed at the provider", refund.providerRefundId);
+    throw new AppError("BAD_REQUEST", `The ${provider.label} refund failed: ${refund.failureReason ?? "no reason given"}.`, { provider: provider.name });
+  }
+  if (refund.status !== "succeeded") {
+    // Accepted but not final (some payment methods): pending; the webhook counts it.
+    await db.payment.updateMany({ where: { id: refundId, status: "pending" }, data: { providerPaymentId: refund.providerRefundId, status: refund.status } });
+    return stateOf(await readInvoice(db, invoice.id));
+  }
+  const recorded = await inTransaction(db, (tx) =>
+    recordSucceededRefund(
+      tx,
+      {
+        invoiceId: invoice.id,
+        provider: provider.name,
+        providerRefundId: refund.providerRefundId,
+        refundOfId: charge.id,
+        refundId,
+        amount: money(amount),
+        reason: input.reason,
+      },
+      actor,
+    ),
   );
+  return recorded.invoice;
 }

@@ -155,15 +155,19 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
     },
     createPaymentIntent: (invoice) => createIntent(invoice, null),
     processPayment: (invoice, options) => createIntent(invoice, options),
-    refundPayment: async (payment, amount) => {
+    refundPayment: async (payment, amount, { refundId }) => {
       if (!payment.providerPaymentId) throw new AppError("BAD_REQUEST", "The charge has no Stripe payment id to refund.", { invoiceId: payment.invoiceId });
       try {
         const refund = ZRefund.parse(
-          await stripe().refunds.create({
-            payment_intent: payment.providerPaymentId,
-            amount: toMinorUnits(amount, payment.currency),
-            metadata: { invoiceId: payment.invoiceId },
-          }),
+          await stripe().refunds.create(
+            {
+              payment_intent: payment.providerPaymentId,
+              amount: toMinorUnits(amount, payment.currency),
+              metadata: { invoiceId: payment.invoiceId, paymentId: refundId },
+            },
+            // One refund of ours is one refund at Stripe, however often the request is retried.
+            { idempotencyKey: `refund-${refundId}` },
+          ),
         );
         const currency = refund.currency.toUpperCase();
         return {
@@ -269,7 +273,7 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
         case "refund.failed": {
           const refund = ZRefund.parse(object);
           if (refund.status === "failed" || refund.status === "canceled") {
-            return { ...base, kind: "refund_failed", providerPaymentId: refund.id, failureReason: refund.failure_reason ?? refund.status };
+            return { ...base, kind: "refund_failed", providerPaymentId: refund.id, paymentId: refund.metadata?.paymentId, failureReason: refund.failure_reason ?? refund.status };
           }
           if (refund.status !== "succeeded") return { ...base, kind: "ignored" };
           const currency = refund.currency.toUpperCase();
@@ -279,6 +283,7 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
             providerPaymentId: refund.id,
             refundedPaymentId: typeof refund.payment_intent === "string" ? refund.payment_intent : refund.payment_intent?.id,
             invoiceId: refund.metadata?.invoiceId,
+            paymentId: refund.metadata?.paymentId,
             amount: fromMinorUnits(refund.amount, currency),
             currency,
           };

@@ -395,6 +395,30 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect(await db.payment.findFirstOrThrow({ where: { providerPaymentId: refund.id } })).toMatchObject({ applied: false });
   });
 
+  it("a refund whose answer is lost stays pending and holds its amount; Stripe's webhook lands on the same row, counted once", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "44.00" });
+    const { payment: charge } = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    stripeServer.dropAnswers(2);
+    const lost = await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "44.00", reason: "cancelled order" }, admin, providers));
+    expect(lost).toMatchObject({ code: "PROVIDERS_UNAVAILABLE" });
+    expect((lost as AppError).message).toContain("is not known yet");
+    // One refund at Stripe (the SDK's retry was answered from the idempotency store), carrying our row's id.
+    const atStripe = [...stripeServer.refunds.values()].filter((r) => r.payment_intent === charge.providerPaymentId);
+    expect(atStripe).toHaveLength(1);
+    const row = await db.payment.findFirstOrThrow({ where: { invoiceId: invoice.id, kind: "refund" } });
+    expect(row).toMatchObject({ status: "pending", providerPaymentId: null, refundOfId: charge.id });
+    expect(atStripe[0]!.metadata.paymentId).toBe(row.id);
+    // Clicking again does not refund twice: the pending refund holds the amount.
+    expect(await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "44.00", reason: "cancelled order" }, admin, providers))).toMatchObject({ code: "BAD_REQUEST" });
+
+    expect((await handler()(webhookRequest(stripeEvent("refund.created", atStripe[0])), "stripe")).status).toBe(200);
+    expect(await db.payment.findMany({ where: { invoiceId: invoice.id, kind: "refund" }, select: { id: true, status: true, providerPaymentId: true } })).toEqual([
+      { id: row.id, status: "succeeded", providerPaymentId: atStripe[0]!.id },
+    ]);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "refunded", amountRefunded: "44.00" });
+  });
+
   it("a refund left pending at Stripe holds its amount; when Stripe says it failed, the amount can be refunded again", async () => {
     const { db } = testDb();
     const invoice = await createTestInvoice(db, { total: "30.00" });
