@@ -111,9 +111,14 @@ export async function issueInvoices(tx: TDbClient, clientIds: readonly string[],
       openIds,
     ),
     tx.$queryRawUnsafe<(Omit<TPricedPlanChange, "creditAmount" | "chargeAmount"> & { clientId: string; currency: string; creditAmount: string; chargeAmount: string })[]>(
-      `SELECT id::text AS id, "clientId"::text AS "clientId", "fromPlanKey", "toPlanKey", "effectiveAt",
-              "creditAmount"::text AS "creditAmount", "chargeAmount"::text AS "chargeAmount", currency
-       FROM "PlanChange" WHERE "clientId" = ANY($1::uuid[]) AND "effectiveAt" >= $2 AND "effectiveAt" < $3 AND "invoiceId" IS NULL`,
+      // The plans' names as they were at the versions changed between (a plan can be renamed later).
+      `SELECT c.id::text AS id, c."clientId"::text AS "clientId", c."fromPlanKey", c."toPlanKey", c."effectiveAt",
+              c."creditAmount"::text AS "creditAmount", c."chargeAmount"::text AS "chargeAmount", c.currency,
+              COALESCE(f.snapshot ->> 'name', c."fromPlanKey") AS "fromPlanName", COALESCE(t.snapshot ->> 'name', c."toPlanKey") AS "toPlanName"
+       FROM "PlanChange" c
+       LEFT JOIN "PlanConfigVersion" f ON f."planKey" = c."fromPlanKey" AND f.version = c."fromPlanVersion"
+       LEFT JOIN "PlanConfigVersion" t ON t."planKey" = c."toPlanKey" AND t.version = c."toPlanVersion"
+       WHERE c."clientId" = ANY($1::uuid[]) AND c."effectiveAt" >= $2 AND c."effectiveAt" < $3 AND c."invoiceId" IS NULL`,
       openIds,
       start,
       end,

@@ -52,6 +52,9 @@ export type TPricedPlanChange = {
   id: string;
   fromPlanKey: string;
   toPlanKey: string;
+  /** The plans' names at the versions changed between, for the lines' descriptions; default: the keys. */
+  fromPlanName?: string;
+  toPlanName?: string;
   effectiveAt: Date;
   creditAmount: Decimal.Value;
   chargeAmount: Decimal.Value;
@@ -167,13 +170,13 @@ export function priceUsage(
     const charge = new Exact(change.chargeAmount);
     if (!credit.isZero()) {
       push(
-        { kind: "credit", metric: null, description: `Unused ${change.fromPlanKey} plan from ${when}`, quantity: "1", unitPrice: displayDecimal(credit.neg(), UNIT_PRICE_DECIMALS), metadata },
+        { kind: "credit", metric: null, description: `Unused ${change.fromPlanName ?? change.fromPlanKey} plan from ${when}`, quantity: "1", unitPrice: displayDecimal(credit.neg(), UNIT_PRICE_DECIMALS), metadata },
         credit.neg(),
       );
     }
     if (!charge.isZero()) {
       push(
-        { kind: "proration", metric: null, description: `${change.toPlanKey} plan from ${when}`, quantity: "1", unitPrice: displayDecimal(charge, UNIT_PRICE_DECIMALS), metadata },
+        { kind: "proration", metric: null, description: `${change.toPlanName ?? change.toPlanKey} plan from ${when}`, quantity: "1", unitPrice: displayDecimal(charge, UNIT_PRICE_DECIMALS), metadata },
         charge,
       );
     }

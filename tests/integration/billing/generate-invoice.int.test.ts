@@ -104,6 +104,11 @@ describeEachDatabase("billing: generating an invoice", (testDb) => {
       ["proration", "51.10"],
     ]);
     expect(october.total).toBe("66.13");
+    // Described by the plans' names at the versions changed between, not their keys.
+    expect(october.lines.filter((l) => l.kind === "credit" || l.kind === "proration").map((l) => l.description)).toEqual([
+      `Unused Plan ${starter} plan from 2026-10-16`,
+      `Plan ${pro} plan from 2026-10-16`,
+    ]);
     const row = await db.planChange.findUniqueOrThrow({ where: { id: change.planChangeId! }, select: { invoiceId: true } });
     expect(row.invoiceId).toBe(october.id);
 
