@@ -5,7 +5,7 @@
 //   POST /v1/payment_intents              (confirm=true charges at once)
 //   POST /v1/payment_intents/:id/confirm
 //   GET  /v1/payment_intents/:id, GET /v1/payment_intents/search?query=metadata['k']:'v'
-//   POST /v1/refunds
+//   POST /v1/refunds, GET /v1/refunds?payment_intent=
 //   GET  /v1/customers/:id, GET /v1/payment_methods/:id  (createCustomer() makes them)
 // Test cards, as at Stripe: payment_method "pm_card_visa" succeeds, "pm_card_chargeDeclined"
 // is declined (402 card_error), "pm_card_processing" leaves the intent processing.
@@ -204,6 +204,11 @@ export async function startStripeServer(options: { secretKey?: string; port?: nu
       if (!intent) return stripeError(res, 404, { type: "invalid_request_error", code: "resource_missing", message: `No such payment_intent: '${match[1]}'` });
       if (req.method === "GET" && !match[2]) return send(res, 200, intent);
       if (req.method === "POST" && match[2]) return confirm(res, intent, str("payment_method"));
+    }
+    if (req.method === "GET" && path === "/v1/refunds") {
+      const intentId = new URL(req.url ?? "/", "http://stripe.local").searchParams.get("payment_intent");
+      const data = [...refunds.values()].filter((refund) => !intentId || refund.payment_intent === intentId);
+      return send(res, 200, { object: "list", data, has_more: false, url: "/v1/refunds" });
     }
     if (req.method === "POST" && path === "/v1/refunds") {
       const intent = intents.get(str("payment_intent") ?? "");

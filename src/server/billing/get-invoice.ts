@@ -1,5 +1,6 @@
 // One invoice with its lines, as the dashboard and the API show it (the DTO: amounts
 // as decimal strings with the currency's decimals, no Prisma types).
+import Decimal from "decimal.js";
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
@@ -98,6 +99,8 @@ export const ZInvoiceDetail = z.object({
   total: z.string(),
   amountPaid: z.string(),
   amountRefunded: z.string(),
+  /** Counted refunds accepted by the provider but not final yet: not refundable again meanwhile. */
+  amountRefundPending: z.string(),
   issuedAt: z.date(),
   dueAt: z.date(),
   paidAt: z.date().nullable(),
@@ -182,6 +185,12 @@ export async function findInvoice(db: TDbClient, where: TInvoiceWhere): Promise<
     total: money(total),
     amountPaid: money(amountPaid),
     amountRefunded: money(amountRefunded),
+    amountRefundPending: money(
+      payments
+        .filter((p) => p.kind === "refund" && p.applied && (p.status === "pending" || p.status === "processing"))
+        .reduce((sum, p) => sum.plus(p.amount.toString()), new Decimal(0))
+        .toFixed(2),
+    ),
     lines: lineItems.map((line) => ({
       kind: line.kind as (typeof LINE_KINDS)[number],
       metric: line.metric,

@@ -114,10 +114,13 @@ export async function issueInvoices(tx: TDbClient, clientIds: readonly string[],
       // The plans' names as they were at the versions changed between (a plan can be renamed later).
       `SELECT c.id::text AS id, c."clientId"::text AS "clientId", c."fromPlanKey", c."toPlanKey", c."effectiveAt",
               c."creditAmount"::text AS "creditAmount", c."chargeAmount"::text AS "chargeAmount", c.currency,
-              COALESCE(f.snapshot ->> 'name', c."fromPlanKey") AS "fromPlanName", COALESCE(t.snapshot ->> 'name', c."toPlanKey") AS "toPlanName"
+              COALESCE(NULLIF(f.snapshot ->> 'name', ''), fp.name, c."fromPlanKey") AS "fromPlanName",
+              COALESCE(NULLIF(t.snapshot ->> 'name', ''), tp.name, c."toPlanKey") AS "toPlanName"
        FROM "PlanChange" c
        LEFT JOIN "PlanConfigVersion" f ON f."planKey" = c."fromPlanKey" AND f.version = c."fromPlanVersion"
        LEFT JOIN "PlanConfigVersion" t ON t."planKey" = c."toPlanKey" AND t.version = c."toPlanVersion"
+       LEFT JOIN "PlanConfig" fp ON fp.key = c."fromPlanKey"
+       LEFT JOIN "PlanConfig" tp ON tp.key = c."toPlanKey"
        WHERE c."clientId" = ANY($1::uuid[]) AND c."effectiveAt" >= $2 AND c."effectiveAt" < $3 AND c."invoiceId" IS NULL`,
       openIds,
       start,

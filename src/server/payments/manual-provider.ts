@@ -42,8 +42,10 @@ export function createManualProvider(): PaymentProvider {
     getPaymentStatus: async (providerPaymentId) => {
       throw new AppError("BAD_REQUEST", "Bank transfers have no status at a provider; see the invoice's payments.", { providerPaymentId });
     },
-    // A bank transfer is never charged from here: no attempt of ours ever creates one.
+    // A bank transfer is never charged from here: no attempt of ours ever creates one;
+    // its refunds are recorded at once (refundPayment), never left waiting.
     findPaymentByAttempt: async () => null,
+    findRefundByAttempt: async () => null,
     verifyWebhook: () => {
       throw new AppError("NOT_FOUND", "The manual payment provider receives no webhooks.");
     },

@@ -109,6 +109,11 @@ export interface PaymentProvider {
    * provider's idempotency key, and carried on the refund so its webhook finds the row.
    */
   refundPayment(payment: TRefundablePayment, amount: string, options: { refundId: string }): Promise<TProviderRefund>;
+  /**
+   * The refund one of our refunds created at the provider (found by the id it carries), or
+   * null when none was made. Asked when a refund never got its answer.
+   */
+  findRefundByAttempt(payment: TRefundablePayment, refundId: string): Promise<TProviderRefund | null>;
   getPaymentStatus(providerPaymentId: string): Promise<TProviderPayment>;
   /**
    * The charge one of our attempts created, found by the attempt's id (processPayment's

@@ -518,21 +518,26 @@ export type TProviderRefundReport = {
   reason: string | null;
 };
 
-function refundTooLarge(invoice: TLockedInvoice, amount: Decimal): AppError {
-  const refundable = invoice.amountPaid.minus(invoice.amountRefunded);
+function refundTooLarge(invoice: TLockedInvoice, amount: Decimal, onTheirWay: Decimal): AppError {
+  const refundable = Decimal.max(invoice.amountPaid.minus(invoice.amountRefunded).minus(onTheirWay), 0);
+  const pending = onTheirWay.gt(0) ? `, ${money(onTheirWay)} on its way back` : "";
   return new AppError(
     "BAD_REQUEST",
     `Refund of ${money(amount)} ${invoice.currency} exceeds what can be refunded on invoice ${invoice.number}: ` +
-      `${money(refundable)} ${invoice.currency} (paid ${money(invoice.amountPaid)}, already refunded ${money(invoice.amountRefunded)}).`,
-    { amount: money(amount), refundable: money(refundable), amountPaid: money(invoice.amountPaid), amountRefunded: money(invoice.amountRefunded) },
+      `${money(refundable)} ${invoice.currency} (paid ${money(invoice.amountPaid)}, already refunded ${money(invoice.amountRefunded)}${pending}).`,
+    { amount: money(amount), refundable: money(refundable), amountPaid: money(invoice.amountPaid), amountRefunded: money(invoice.amountRefunded), onTheirWay: money(onTheirWay) },
   );
 }
 
-function refundedState(invoice: TLockedInvoice, amount: Decimal) {
+/**
+ * The invoice after refunding `amount`; refuses more than paid minus refunded minus what
+ * pending refunds are already taking back (`onTheirWay`).
+ */
+function refundedState(invoice: TLockedInvoice, amount: Decimal, onTheirWay: Decimal = new Decimal(0)) {
   // Only a paid (or partly refunded) invoice has anything to refund: CONFLICT first.
   if (!canTransition(invoice.status, "refunded")) assertInvoiceTransition(invoice, "refunded");
   const amountRefunded = invoice.amountRefunded.plus(amount);
-  if (amountRefunded.gt(invoice.amountPaid)) throw refundTooLarge(invoice, amount);
+  if (amountRefunded.plus(onTheirWay).gt(invoice.amountPaid)) throw refundTooLarge(invoice, amount, onTheirWay);
   const status: InvoiceStatus = amountRefunded.eq(invoice.amountPaid) ? "refunded" : "partially_refunded";
   assertInvoiceTransition(invoice, status);
   return { status, amountPaid: invoice.amountPaid, amountRefunded, paidAt: invoice.paidAt };
@@ -622,6 +627,39 @@ async function listRefundableCharges(tx: TDbClient, invoiceId: string): Promise<
 }
 
 /**
+ * Asks the provider about the invoice's refunds still pending after the answer window,
+ * and records what it says: the refund it made (succeeded, failed, still pending), or,
+ * for a refund we never heard back about and that it does not have, the row closed as
+ * failed so that its amount can be refunded again. Outside any transaction (network).
+ */
+export async function reconcileStaleRefunds(db: TDb, invoiceId: string, getProvider: TGetPaymentProvider, now = new Date()): Promise<void> {
+  const stale = await db.payment.findMany({
+    where: { invoiceId, kind: "refund", status: { in: ["pending", "processing"] }, createdAt: { lt: new Date(now.getTime() - CHARGE_ANSWER_WINDOW_MS) } },
+    select: { id: true, provider: true, providerPaymentId: true, currency: true, reference: true, refundOfId: true, refundOf: { select: { providerPaymentId: true } } },
+  });
+  for (const refund of stale) {
+    const provider = getProvider(refund.provider);
+    const found = await provider.findRefundByAttempt({ providerPaymentId: refund.refundOf?.providerPaymentId ?? null, currency: refund.currency, invoiceId }, refund.id);
+    if (!found) {
+      // Known to the provider (it gave us an id) but not found by ours: leave it to its webhook.
+      if (refund.providerPaymentId) continue;
+      await db.payment.updateMany({
+        where: { id: refund.id, status: { in: ["pending", "processing"] }, providerPaymentId: null },
+        data: { status: "failed", failureReason: `${provider.label} has no refund for this request: nothing was refunded.` },
+      });
+    } else if (found.status === "succeeded") {
+      const report = { invoiceId, provider: provider.name, providerRefundId: found.providerRefundId, refundOfId: refund.refundOfId, refundId: refund.id, amount: found.amount, reason: refund.reference };
+      await inTransaction(db, (tx) => recordSucceededRefund(tx, report, { id: null, email: `reconcile:${provider.name}` }));
+    } else {
+      await db.payment.updateMany({
+        where: { id: refund.id, status: { in: ["pending", "processing"] } },
+        data: { status: found.status, providerPaymentId: found.providerRefundId, failureReason: found.status === "failed" ? (found.failureReason ?? "failed at the provider") : null },
+      });
+    }
+  }
+}
+
+/**
  * Refunds part or all of what was paid, never more than paid minus refunded, from one
  * charge and never more than is left of it (refund-source.ts), back through that charge's
  * provider (a bank transfer: the admin has sent the money; we record it). Like a charge,
@@ -641,7 +679,8 @@ export async function refundInvoice(
   const input = parseInput(ZRefundInvoiceInput, rawInput);
   const getProvider = options.getProvider ?? defaultGetProvider;
   const amount = new Decimal(input.amount);
-  const { invoice, charge, refundId } = await inTransaction(db, async (tx) => {
+  await reconcileStaleRefunds(db, input.invoiceId, getProvider);
+  const { invoice, charge, provider, refundId } = await inTransaction(db, async (tx) => {
     const invoice = await lockInvoice(tx, input.invoiceId);
     const charges = await listRefundableCharges(tx, invoice.id);
     // A duplicate that was never counted is given back whatever the invoice's state.
@@ -651,10 +690,12 @@ export async function refundInvoice(
         where: { invoiceId: invoice.id, kind: "refund", applied: true, status: { in: ["pending", "processing"] } },
         _sum: { amount: true },
       });
-      refundedState({ ...invoice, amountRefunded: invoice.amountRefunded.plus(onTheirWay._sum.amount?.toString() ?? 0) }, amount);
+      refundedState(invoice, amount, new Decimal(onTheirWay._sum.amount?.toString() ?? 0));
     }
     const source = chooseRefundSource(charges, { amount: money(amount), currency: invoice.currency, invoiceNumber: invoice.number, paymentId: input.paymentId });
     const charge = await tx.payment.findUniqueOrThrow({ where: { id: source.id }, select: { id: true, provider: true, providerPaymentId: true } });
+    // Before anything is written: a provider that is not configured refuses here.
+    const provider = getProvider(charge.provider);
     const row = await tx.payment.create({
       data: {
         invoiceId: invoice.id,
@@ -671,10 +712,9 @@ export async function refundInvoice(
       },
       select: { id: true },
     });
-    return { invoice, charge, refundId: row.id };
+    return { invoice, charge, provider, refundId: row.id };
   });
 
-  const provider = getProvider(charge.provider);
   const closeAsFailed = (reason: string, providerRefundId: string | null = null) =>
     db.payment.updateMany({
       where: { id: refundId, status: "pending", providerPaymentId: null },

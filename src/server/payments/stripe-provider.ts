@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { PaymentStatus } from "@/generated/prisma/enums";
 import { AppError } from "@/server/errors/app-error";
 import { fromMinorUnits, toMinorUnits } from "./minor-units";
-import type { PaymentProvider, TParsedWebhookEvent, TPayableInvoice, TProviderPayment, TVerifiedWebhookEvent } from "./payment-provider";
+import type { PaymentProvider, TParsedWebhookEvent, TPayableInvoice, TProviderPayment, TProviderRefund, TVerifiedWebhookEvent } from "./payment-provider";
 
 export const STRIPE_PROVIDER_NAME = "stripe";
 
@@ -81,6 +81,17 @@ function refundStatusOf(status: string | null | undefined): PaymentStatus {
   return "pending";
 }
 
+function toProviderRefund(refund: z.infer<typeof ZRefund>): TProviderRefund {
+  const currency = refund.currency.toUpperCase();
+  return {
+    providerRefundId: refund.id,
+    status: refundStatusOf(refund.status),
+    amount: fromMinorUnits(refund.amount, currency),
+    currency,
+    failureReason: refund.failure_reason ?? null,
+  };
+}
+
 function toProviderPayment(intent: TPaymentIntent): TProviderPayment {
   const currency = intent.currency.toUpperCase();
   return {
@@ -97,7 +108,10 @@ function toProviderPayment(intent: TPaymentIntent): TProviderPayment {
 function stripeFailure(error: unknown, action: string): never {
   if (error instanceof Stripe.errors.StripeError) {
     const status = error.statusCode ?? 502;
-    throw new AppError(status >= 400 && status < 500 ? "BAD_REQUEST" : "PROVIDERS_UNAVAILABLE", `Stripe could not ${action}: ${error.message}`, {
+    // A refusal (4xx) means nothing happened. 409 (the same idempotency key still in use)
+    // and 429 (rate limited) do not: the first request may still go through.
+    const refused = status >= 400 && status < 500 && status !== 409 && status !== 429;
+    throw new AppError(refused ? "BAD_REQUEST" : "PROVIDERS_UNAVAILABLE", `Stripe could not ${action}: ${error.message}`, {
       provider: STRIPE_PROVIDER_NAME,
       stripeCode: error.code ?? null,
       requestId: error.requestId ?? null,
@@ -169,14 +183,7 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
             { idempotencyKey: `refund-${refundId}` },
           ),
         );
-        const currency = refund.currency.toUpperCase();
-        return {
-          providerRefundId: refund.id,
-          status: refundStatusOf(refund.status),
-          amount: fromMinorUnits(refund.amount, currency),
-          currency,
-          failureReason: refund.failure_reason ?? null,
-        };
+        return toProviderRefund(refund);
       } catch (error) {
         return stripeFailure(error, `refund ${payment.providerPaymentId}`);
       }
@@ -206,6 +213,17 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
       const card = method.card;
       const label = card ? `${card.brand.charAt(0).toUpperCase()}${card.brand.slice(1)} •••• ${card.last4}` : method.type;
       return { customerId, paymentMethodId, paymentMethodLabel: label };
+    },
+    findRefundByAttempt: async (payment, refundId) => {
+      if (!payment.providerPaymentId) return null;
+      try {
+        // A charge has few refunds: the first page holds them.
+        const refunds = await stripe().refunds.list({ payment_intent: payment.providerPaymentId, limit: 100 });
+        const found = refunds.data.find((refund) => refund.metadata?.paymentId === refundId);
+        return found ? toProviderRefund(ZRefund.parse(found)) : null;
+      } catch (error) {
+        return stripeFailure(error, `look up the refunds of ${payment.providerPaymentId}`);
+      }
     },
     getPaymentStatus: async (providerPaymentId) => {
       try {

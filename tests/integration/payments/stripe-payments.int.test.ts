@@ -419,6 +419,53 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "refunded", amountRefunded: "44.00" });
   });
 
+  it("a refund with no outcome past the answer window is looked up at Stripe before the next refund", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "52.00" });
+    const { payment: charge } = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    stripeServer.dropAnswers(2);
+    await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "52.00", reason: "cancelled order" }, admin, providers));
+    // No webhook came. Ten minutes later the admin tries again.
+    await db.payment.updateMany({ where: { invoiceId: invoice.id, kind: "refund" }, data: { createdAt: new Date(Date.now() - CHARGE_ANSWER_WINDOW_MS - 60_000) } });
+    const again = await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "52.00", reason: "cancelled order" }, admin, providers));
+    // Stripe had refunded: recorded first, so the second is refused and nothing is sent twice.
+    expect(again).toMatchObject({ code: "CONFLICT" });
+    expect(stripeServer.requests).toContain("GET /v1/refunds");
+    expect([...stripeServer.refunds.values()].filter((r) => r.payment_intent === charge.providerPaymentId)).toHaveLength(1);
+    expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "refunded", amountRefunded: "52.00" });
+    expect(await db.payment.count({ where: { invoiceId: invoice.id, kind: "refund", status: "succeeded" } })).toBe(1);
+  });
+
+  it("a refund Stripe never received is closed as failed once the window has passed, and its amount can be refunded", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "16.00" });
+    const { payment: charge } = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    const lost = await db.payment.create({
+      data: {
+        invoiceId: invoice.id,
+        clientId: invoice.clientId,
+        provider: "stripe",
+        kind: "refund",
+        status: "pending",
+        amount: "16.00",
+        currency: "USD",
+        refundOfId: charge.id,
+        createdAt: new Date(Date.now() - CHARGE_ANSWER_WINDOW_MS - 60_000),
+      },
+    });
+    expect(await refundInvoice(db, { invoiceId: invoice.id, amount: "16.00", reason: "cancelled order" }, admin, providers)).toMatchObject({ status: "refunded" });
+    expect(await db.payment.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({ status: "failed", failureReason: "Stripe has no refund for this request: nothing was refunded." });
+  });
+
+  it("a refund through a provider that is not configured is refused before anything is written", async () => {
+    const { db } = testDb();
+    const invoice = await createTestInvoice(db, { total: "11.00" });
+    await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
+    const unconfigured = { getProvider: (name: string) => getPaymentProvider(name, {}) };
+    expect(await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "11.00", reason: "x" }, admin, unconfigured))).toMatchObject({ code: "PROVIDERS_UNAVAILABLE" });
+    expect(await db.payment.count({ where: { invoiceId: invoice.id, kind: "refund" } })).toBe(0);
+  });
+
   it("a refund left pending at Stripe holds its amount; when Stripe says it failed, the amount can be refunded again", async () => {
     const { db } = testDb();
     const invoice = await createTestInvoice(db, { total: "30.00" });

@@ -67,6 +67,12 @@ describe("allowedInvoiceActions", () => {
     expect(allowedInvoiceActions(invoice("pending", "49.00", "10.00"))).toEqual({ markPaid: true, charge: true, refund: false, cancel: false });
   });
 
+  test("a refund on its way back is not refundable again", () => {
+    expect(refundableAmount({ amountPaid: "49.00", amountRefunded: "9.00", amountRefundPending: "40.00" })).toBe("0.00");
+    expect(allowedInvoiceActions({ ...invoice("partially_refunded", "49.00", "49.00", "9.00"), amountRefundPending: "40.00" }).refund).toBe(false);
+    expect(allowedInvoiceActions({ ...invoice("paid", "49.00", "49.00"), amountRefundPending: "10.00" }).refund).toBe(true);
+  });
+
   test("a paid invoice can only be refunded, while something is left to refund", () => {
     expect(allowedInvoiceActions(invoice("paid", "49.00", "49.00"))).toEqual({ markPaid: false, charge: false, refund: true, cancel: false });
     expect(allowedInvoiceActions(invoice("partially_refunded", "49.00", "49.00", "1.00")).refund).toBe(true);

@@ -3,7 +3,7 @@
 // The server checks all of this again; the UI uses it to offer only what can succeed.
 import Decimal from "decimal.js";
 
-type TInvoiceAmounts = { status: string; total: string; amountPaid: string; amountRefunded: string };
+type TInvoiceAmounts = { status: string; total: string; amountPaid: string; amountRefunded: string; amountRefundPending?: string };
 
 /** The result keeps the inputs' decimals ("12.50" - "2.5" -> "10.00"; JPY stays whole). */
 function toFixedLike(value: Decimal, ...inputs: string[]): string {
@@ -17,9 +17,13 @@ export function balanceDue({ total, amountPaid }: Pick<TInvoiceAmounts, "total" 
   return toFixedLike(Decimal.max(0, new Decimal(total).minus(amountPaid)), total, amountPaid);
 }
 
-/** paid - refunded, never below zero. */
-export function refundableAmount({ amountPaid, amountRefunded }: Pick<TInvoiceAmounts, "amountPaid" | "amountRefunded">): string {
-  return toFixedLike(Decimal.max(0, new Decimal(amountPaid).minus(amountRefunded)), amountPaid, amountRefunded);
+/** paid - refunded - refunds on their way back, never below zero. */
+export function refundableAmount({
+  amountPaid,
+  amountRefunded,
+  amountRefundPending = "0",
+}: Pick<TInvoiceAmounts, "amountPaid" | "amountRefunded"> & { amountRefundPending?: string }): string {
+  return toFixedLike(Decimal.max(0, new Decimal(amountPaid).minus(amountRefunded).minus(amountRefundPending)), amountPaid, amountRefunded);
 }
 
 export function isPositive(amount: string): boolean {

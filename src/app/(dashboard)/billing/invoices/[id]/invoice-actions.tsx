@@ -29,6 +29,8 @@ type TActionInvoice = {
   total: string;
   amountPaid: string;
   amountRefunded: string;
+  /** Refunds accepted by the provider, not final yet. */
+  amountRefundPending: string;
   /** Succeeded charges, newest first, with what each can still refund. */
   refundableCharges: TRefundableCharge[];
 };
@@ -396,7 +398,10 @@ function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: 
     event.preventDefault();
     const found: typeof errors = {};
     if (!amount || !isPositive(amount)) found.amount = "Enter an amount like 5.00.";
-    else if (!duplicate && exceeds(amount, refundable)) found.amount = `At most ${money(refundable)} can be refunded: ${money(invoice.amountPaid)} paid, ${money(invoice.amountRefunded)} refunded already.`;
+    else if (!duplicate && exceeds(amount, refundable)) {
+      const pending = isPositive(invoice.amountRefundPending) ? `, ${money(invoice.amountRefundPending)} on its way back` : "";
+      found.amount = `At most ${money(refundable)} can be refunded: ${money(invoice.amountPaid)} paid, ${money(invoice.amountRefunded)} refunded already${pending}.`;
+    }
     else if (chosen && exceeds(amount, chosen.refundable)) found.amount = `At most ${money(chosen.refundable)} is left of this payment.`;
     else if (!chosen && charges.length > 1 && !covering) found.amount = "No single payment covers this amount: refund from each payment separately (choose it below).";
     if (reason.trim() === "") found.reason = "Say why: it goes into the audit log.";

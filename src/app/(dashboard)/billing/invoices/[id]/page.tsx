@@ -178,6 +178,7 @@ export default async function InvoicePage({ params }: TPageProps) {
               total: invoice.total,
               amountPaid: invoice.amountPaid,
               amountRefunded: invoice.amountRefunded,
+              amountRefundPending: invoice.amountRefundPending,
               refundableCharges: invoice.refundableCharges,
             }}
             chargeProviders={chargeProviders}
