@@ -115,9 +115,9 @@ export async function runBreakdown(input: {
       run: () => authenticateApiKey(db, { authorization: `Bearer ${input.off.secretKey}`, origin: null }),
     },
     {
-      step: "loadChatContext",
+      step: "loadChatContext (by key: authenticates too)",
       note: "1 raw SQL query + zod parses",
-      run: () => loadChatContext(db, { clientId: input.off.clientId, conversationId: null, idempotencyKey: null }),
+      run: () => loadChatContext(db, { caller: { keyHash, origin: null }, conversationId: null, idempotencyKey: null, now }),
     },
     {
       step: "  proposal: auth as one raw query (Prisma $queryRawUnsafe)",
@@ -132,7 +132,7 @@ export async function runBreakdown(input: {
     {
       step: "  proposal: loadChatContext, named prepared statements",
       note: "PrismaPg statementNameGenerator (plan cached per connection)",
-      run: () => loadChatContext(named, { clientId: input.off.clientId, conversationId: null, idempotencyKey: null }),
+      run: () => loadChatContext(named, { caller: { keyHash, origin: null }, conversationId: null, idempotencyKey: null, now }),
     },
     { step: "findModelPrice", note: "Prisma findFirst (1 query; twice per request with a cost limit)", run: () => findModelPrice(db, "anthropic", input.model, now) },
     { step: "reserveUsage (3 limits)", note: "meterline_reserve_usage, 1 round trip, own commit", run: () => reserveUsage(db, input.on.clientId, reservations) },
@@ -146,6 +146,7 @@ export async function runBreakdown(input: {
           newConversation: true,
           idempotencyKey: randomUUID(),
           occurredAt: now,
+          recordedAt: now,
           provider: "anthropic",
           model: input.model,
           inputTokens: 7,
@@ -177,6 +178,7 @@ export async function runBreakdown(input: {
           newConversation: true,
           idempotencyKey: randomUUID(),
           occurredAt: now,
+          recordedAt: now,
           provider: "anthropic",
           model: input.model,
           inputTokens: 7,

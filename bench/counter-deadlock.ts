@@ -58,6 +58,7 @@ async function main(): Promise<void> {
             newConversation: true,
             idempotencyKey: randomUUID(),
             occurredAt: new Date(),
+            recordedAt: new Date(),
             provider: "anthropic",
             model: "claude-sonnet-4-5",
             inputTokens: 7,

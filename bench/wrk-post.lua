@@ -3,6 +3,8 @@
 -- over the keys as "authorization: Bearer <key>". Prints one "BENCH_JSON {...}" line at the
 -- end with the counts and the latency percentiles in microseconds.
 local body = os.getenv("BENCH_BODY") or "{}"
+-- BENCH_METHOD: OPTIONS measures a route's floor (no body, no database).
+local method = os.getenv("BENCH_METHOD") or "POST"
 local headers = { ["content-type"] = "application/json" }
 for line in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^\n]+") do
   local name, value = string.match(line, "^([^:]+):%s*(.*)$")
@@ -21,7 +23,8 @@ local counter = 0
 local fixed = nil
 
 function init(args)
-  if #keys == 0 then fixed = wrk.format("POST", nil, headers, body) end
+  if method ~= "POST" then fixed = wrk.format(method, nil, {}, nil) end
+  if #keys == 0 and not fixed then fixed = wrk.format("POST", nil, headers, body) end
   -- each thread starts at another key
   counter = math.random(0, math.max(#keys - 1, 0))
 end

@@ -329,6 +329,8 @@
             if (typeof data.reply === "string" && data.reply !== reply.text()) reply.set(data.reply);
             finished = true;
           } else if (name === "error") {
+            // A reply cut off mid-way still belongs to the conversation (it was stored).
+            if (data.conversationId) conversationId = data.conversationId;
             failed = { text: (typeof data.error === "string" && data.error) || TEXT.interrupted };
           }
         });

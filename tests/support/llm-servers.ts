@@ -35,6 +35,8 @@ export type TFakeLlmBehaviour = {
   dropAfterChunks: number | null;
   /** Send the provider's in-stream error event after this many text-delta chunks. */
   errorAfterChunks: number | null;
+  /** Milliseconds a non-streamed answer takes (the model "thinking"). */
+  answerDelayMs: number;
   /** Leave usage out of answers (an OpenAI-compatible server ignoring include_usage...). */
   omitUsage: boolean;
 };
@@ -85,6 +87,7 @@ const DEFAULT_BEHAVIOUR: TFakeLlmBehaviour = {
   delayMs: 0,
   dropAfterChunks: null,
   errorAfterChunks: null,
+  answerDelayMs: 0,
   omitUsage: false,
 };
 
@@ -279,6 +282,7 @@ function createFakeServer(provider: TFakeProviderName, protocol: TProtocol, apiK
         req.socket.destroy();
         return;
       }
+      if (current.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, current.answerDelayMs));
       protocol.answer(ctx, reply);
       return;
     }

@@ -3,14 +3,21 @@
 // tenant endpoint needs: CORS for the client's widget origins, the API key, and JSON errors.
 import type { TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { authenticateApiKey, type TAuthenticatedClient } from "@/server/clients/api-keys";
-import { ZChatRequest } from "./chat-request";
+import { authenticateApiKey, keyHashFromAuthorization, type TAuthenticatedClient } from "@/server/clients/api-keys";
+import { clockNow } from "@/server/clock";
+import { ZChatRequest, type TChatRequest } from "./chat-request";
+import type { TChatCaller } from "./load-chat-context";
 import { sendChatMessage, streamChatMessage, type TLlmGateway } from "./send-chat-message";
 
 /** Bodies larger than this are refused before parsing (413). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-type TDeps = { getDb: () => Promise<TDb>; gateway: TLlmGateway };
+type TDeps = {
+  getDb: () => Promise<TDb>;
+  gateway: TLlmGateway;
+  /** The instant a request is served at; default the app's clock (tests pin it per request). */
+  now?: () => Date;
+};
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -39,7 +46,11 @@ export function errorResponse(error: unknown, cors: Record<string, string> = {})
         ...(retryAfterSeconds ? { "retry-after": String(retryAfterSeconds) } : {}),
       });
     }
-    return json(error.httpStatus, { error: error.message, code: error.code, ...error.data }, cors);
+    const { retryAfterSeconds, ...data } = error.data as { retryAfterSeconds?: number };
+    return json(error.httpStatus, { error: error.message, code: error.code, ...data }, {
+      ...cors,
+      ...(retryAfterSeconds ? { "retry-after": String(retryAfterSeconds) } : {}),
+    });
   }
   console.error("chat request failed:", error);
   return json(500, { error: "Internal error; nothing was charged. Try again." }, cors);
@@ -92,19 +103,51 @@ export function withApiKey(
   };
 }
 
+/** Refusals of the key or origin: answered without CORS headers (the origin was not accepted). */
+const KEY_REFUSALS = new Set(["UNAUTHORIZED", "FORBIDDEN", "CLIENT_SUSPENDED"]);
+
+/**
+ * The chat route's tenant wrapper. The key's format is checked here, without a database
+ * (401); the body is read and parsed (400, 413); the key's row is then loaded with the
+ * chat's context in one statement (loadChatContext), which applies the same key rules as
+ * withApiKey. CORS headers go on every answer given after the key and origin passed.
+ */
+function withChatKey(
+  deps: Pick<TDeps, "getDb">,
+  handler: (args: { request: Request; db: TDb; caller: TChatCaller; body: TChatRequest; cors: Record<string, string> }) => Promise<Response>,
+) {
+  return async (request: Request): Promise<Response> => {
+    const origin = request.headers.get("origin");
+    let accepted = false;
+    try {
+      const keyHash = keyHashFromAuthorization(request.headers.get("authorization"));
+      const body = parseChatBody(await readJsonBody(request));
+      const db = await deps.getDb();
+      accepted = true;
+      return await handler({ request, db, caller: { keyHash, origin }, body, cors: corsHeaders(origin) });
+    } catch (error) {
+      const originAccepted = accepted && !(error instanceof AppError && KEY_REFUSALS.has(error.code));
+      return errorResponse(error, originAccepted ? corsHeaders(origin) : {});
+    }
+  };
+}
+
 function sse(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 export function createChatHandler(deps: TDeps) {
-  const POST = withApiKey(deps, async ({ request, db, client, cors }) => {
-    const body = parseChatBody(await readJsonBody(request));
+  const clock = deps.now ?? clockNow;
+  const POST = withChatKey(deps, async ({ request, db, caller, body, cors }) => {
     if (!body.stream) {
-      const reply = await sendChatMessage(db, deps.gateway, { client, request: body, signal: request.signal });
+      // No abort signal: a caller that hangs up does not stop a call the provider is already
+      // working on; it runs to the end and is metered and stored, so a retry with the same
+      // idempotency key gets the answer instead of a second provider call.
+      const reply = await sendChatMessage(db, deps.gateway, { caller, request: body, clock });
       return json(200, reply, cors);
     }
 
-    const started = await streamChatMessage(db, deps.gateway, { client, request: body, signal: request.signal });
+    const started = await streamChatMessage(db, deps.gateway, { caller, request: body, signal: request.signal, clock });
     const encoder = new TextEncoder();
     const headers = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", ...cors };
     if (started.kind === "replay") {
@@ -138,8 +181,18 @@ export function createChatHandler(deps: TDeps) {
           for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
             send(sse("delta", { text: step.value }));
           }
-          send(sse("done", await stream.finished));
+          const { reply, interrupted } = await stream.finished;
+          // A reply the provider cut off is not "done": the widget must not show it as whole.
+          if (interrupted) {
+            send(sse("error", { error: "The reply was interrupted. Please try again.", code: "REPLY_INTERRUPTED", ...reply }));
+          } else {
+            send(sse("done", reply));
+          }
         } catch (error) {
+          if (!(error instanceof AppError)) {
+            // Not silent: the answer may have been produced without being metered.
+            console.error(`chat stream of conversation ${stream.conversationId} failed after it started:`, error);
+          }
           send(sse("error", { error: error instanceof AppError ? error.message : "The reply was interrupted." }));
         } finally {
           try {

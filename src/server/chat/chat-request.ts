@@ -1,10 +1,24 @@
 // The public chat contract's request body (POST /api/chat, tRPC chat.send).
 import { z } from "zod";
+import { UNSTORABLE_TEXT_MESSAGE, findUnstorableText, isStorableText } from "@/server/errors/storable-text";
 
 export const MAX_MESSAGE_CHARS = 8_000;
 
+/** Deepest nesting of `metadata` (objects and arrays); deeper is refused before anything recurses. */
+export const MAX_METADATA_DEPTH = 8;
+
+/** Walks metadata without recursion: its depth, and every key and string storable. */
+function metadataIssue(value: unknown): string | null {
+  return findUnstorableText(value, MAX_METADATA_DEPTH)?.message ?? null;
+}
+
 export const ZChatRequest = z.strictObject({
-  message: z.string().trim().min(1, "must not be empty").max(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`),
+  message: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`)
+    .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE),
   conversationId: z.uuid("must be a conversation id returned by an earlier reply").optional(),
   stream: z.boolean().optional().default(false),
   idempotencyKey: z
@@ -15,7 +29,11 @@ export const ZChatRequest = z.strictObject({
     .optional(),
   metadata: z
     .record(z.string().max(100), z.unknown())
-    .refine((value) => JSON.stringify(value).length <= 4_000, "must be at most 4,000 characters as JSON")
+    .check((ctx) => {
+      const issue = metadataIssue(ctx.value);
+      if (issue) ctx.issues.push({ code: "custom", message: issue, input: ctx.value });
+      else if (JSON.stringify(ctx.value).length > 4_000) ctx.issues.push({ code: "custom", message: "must be at most 4,000 characters as JSON", input: ctx.value });
+    })
     .optional(),
 });
 export type TChatRequest = z.infer<typeof ZChatRequest>;

@@ -1,19 +1,31 @@
-// Everything a chat request needs to know before calling a provider, in one query:
-// the client's provider settings, its plan, the conversation's recent history (only if
-// it belongs to this client), and an earlier reply under the same idempotency key.
-import type { TDbClient } from "@/server/db/client";
+// Everything a chat request needs to know before calling a provider, in one query: the
+// API key and its client (the HTTP route authenticates here, no separate lookup), the
+// client's provider settings, its plan, the conversation's recent history (only if it
+// belongs to this client), an earlier reply under the same idempotency key, and the
+// prices in effect of every model the request may be answered by.
+import { hotQuery, type TDbClient } from "@/server/db/client";
+import { assertKeyUsable, type TAuthenticatedClient, type TKeyRow } from "@/server/clients/api-keys";
+import type { TModelPrice } from "@/server/usage/cost-of-call";
+import { DEFAULT_MODEL } from "./provider-chain";
 import { AppError } from "@/server/errors/app-error";
-import { ZPlanLimits, ZProviderChain } from "@/server/plans/plan-config";
+import type { TPlanLimits, TProviderChain } from "@/server/plans/plan-config";
 import type { TChatMessage } from "@/server/llm/provider";
-import { z } from "zod";
 
 /** How many earlier messages of a conversation go to the provider with a new one. */
 export const HISTORY_MESSAGES = 20;
 
+/** Who asks: a client a tRPC procedure authenticated, or the HTTP route's raw key (checked here). */
+export type TChatCaller = { client: TAuthenticatedClient } | { keyHash: string; origin: string | null };
+
 export type TChatContext = {
   clientId: string;
+  client: TAuthenticatedClient;
+  /** The key as loaded (HTTP route), for touchApiKey; null when a procedure authenticated. */
+  key: TKeyRow | null;
+  /** Prices in effect at the request's instant, by "provider/model"; a model absent here is free (Ollama). */
+  prices: Map<string, TModelPrice>;
   override: { provider: string; model: string | null } | null;
-  fallbackChain: z.infer<typeof ZProviderChain>;
+  fallbackChain: TProviderChain;
   plan: {
     key: string;
     version: number;
@@ -21,9 +33,13 @@ export type TChatContext = {
     features: Record<string, unknown>;
     upgradeMessage: string;
     upgradeUrl: string | null;
+    /** Percentages of a monthly limit at which the settle statement records a UsageAlert. */
+    alertThresholds: number[];
   };
   history: TChatMessage[];
   previous: TPreviousReply | null;
+  /** The request hash the idempotency key was first used with (null: no attempt recorded). */
+  previousRequestHash: string | null;
 };
 
 export type TPreviousReply = {
@@ -41,8 +57,9 @@ export type TPreviousReply = {
   tokensEstimated: boolean;
 };
 
-type TRow = {
+type TRow = Partial<Omit<TKeyRow, "clientId" | "planKey">> & {
   clientId: string;
+  prices: Array<TModelPrice & { provider: string; model: string }>;
   llmProvider: string | null;
   llmModel: string | null;
   fallbackChain: unknown;
@@ -52,18 +69,16 @@ type TRow = {
   features: unknown;
   upgradeMessage: string;
   upgradeUrl: string | null;
+  alertThresholds: number[];
   conversationFound: boolean;
   history: TChatMessage[];
   previous: TPreviousReply | null;
+  previousRequestHash: string | null;
 };
 
-export async function loadChatContext(
-  db: TDbClient,
-  input: { clientId: string; conversationId: string | null; idempotencyKey: string | null },
-): Promise<TChatContext> {
-  const rows = await db.$queryRawUnsafe<TRow[]>(
-    `SELECT c.id AS "clientId", c."llmProvider", c."llmModel", c."fallbackChain",
+const CONTEXT_COLUMNS = `c.id AS "clientId", c."llmProvider", c."llmModel", c."fallbackChain",
             p.key AS "planKey", p.version AS "planVersion", p.limits, p.features, p."upgradeMessage", p."upgradeUrl",
+            p."alertThresholds",
             ($2::uuid IS NULL OR EXISTS (
               SELECT 1 FROM "Conversation" v WHERE v.id = $2::uuid AND v."clientId" = c.id)) AS "conversationFound",
             (SELECT coalesce(json_agg(json_build_object('role', h.role, 'content', h.content) ORDER BY h."createdAt"), '[]'::json)
@@ -77,31 +92,77 @@ export async function loadChatContext(
                 'toolCallCount', e."toolCallCount", 'costUsd', e."costUsd"::text, 'tokensEstimated', e."tokensEstimated")
              FROM "UsageEvent" e
              LEFT JOIN "Message" a ON a."usageEventId" = e.id AND a.role = 'assistant'
-             WHERE e."clientId" = c.id AND e."idempotencyKey" = $3) AS previous
+             WHERE e."clientId" = c.id AND e."idempotencyKey" = $3) AS previous,
+            (SELECT t."requestHash" FROM "ChatAttempt" t WHERE t."clientId" = c.id AND t."idempotencyKey" = $3) AS "previousRequestHash",
+            (SELECT coalesce(json_agg(json_build_object('provider', x.provider, 'model', x.model, 'inputPer1M', x."inputPer1M"::text,
+                      'outputPer1M', x."outputPer1M"::text, 'cachedInputPer1M', x."cachedInputPer1M"::text)), '[]'::json)
+             FROM (SELECT DISTINCT ON (mp.provider, mp.model) mp.provider, mp.model, mp."inputPer1M", mp."outputPer1M", mp."cachedInputPer1M"
+                   FROM "ModelPrice" mp
+                   WHERE mp."effectiveFrom" <= $4::timestamptz
+                     AND mp.model IN (SELECT c."llmModel" UNION ALL SELECT p.features->>'llmModel'
+                                      UNION ALL SELECT f->>'model' FROM jsonb_array_elements(c."fallbackChain") f
+                                      UNION ALL SELECT unnest($5::text[]))
+                   ORDER BY mp.provider, mp.model, mp."effectiveFrom" DESC) x) AS prices`;
+
+/** The HTTP route: authenticated by the key's hash in the same statement. */
+const BY_KEY = `/* hot:chat_context_by_key */ SELECT ${CONTEXT_COLUMNS},
+            k.id, k.kind::text AS kind, k."keyHash", k."revokedAt", k."lastUsedAt", c.status::text AS status, c."allowedOrigins"
+     FROM "ApiKey" k JOIN "Client" c ON c.id = k."clientId" JOIN "PlanConfig" p ON p.key = c."planKey"
+     WHERE k."keyHash" = $1`;
+
+/** A caller authenticated already (tRPC). */
+const BY_CLIENT = `/* hot:chat_context_by_client */ SELECT ${CONTEXT_COLUMNS}
      FROM "Client" c JOIN "PlanConfig" p ON p.key = c."planKey"
-     WHERE c.id = $1::uuid`,
-    input.clientId,
+     WHERE c.id = $1::uuid`;
+
+const DEFAULT_MODELS = Object.values(DEFAULT_MODEL);
+
+export async function loadChatContext(
+  db: TDbClient,
+  input: { caller: TChatCaller; conversationId: string | null; idempotencyKey: string | null; now: Date },
+): Promise<TChatContext> {
+  const byKey = "keyHash" in input.caller;
+  const rows = await hotQuery<TRow>(db, byKey ? BY_KEY : BY_CLIENT, [
+    "keyHash" in input.caller ? input.caller.keyHash : input.caller.client.id,
     input.conversationId,
     input.idempotencyKey,
-  );
+    input.now.toISOString(),
+    DEFAULT_MODELS,
+  ]);
   const row = rows[0];
-  if (!row) throw new AppError("UNAUTHORIZED", "Invalid or revoked API key.");
+  let client: TAuthenticatedClient;
+  let key: TKeyRow | null = null;
+  if ("keyHash" in input.caller) {
+    key = row ? ({ ...row, planKey: row.planKey } as TKeyRow) : null;
+    client = assertKeyUsable(key ?? undefined, input.caller.keyHash, input.caller.origin);
+  } else {
+    if (!row) throw new AppError("UNAUTHORIZED", "Invalid or revoked API key.");
+    client = input.caller.client;
+  }
   // Another client's conversation is indistinguishable from one that does not exist.
-  if (!row.conversationFound) throw new AppError("NOT_FOUND", "No conversation with that id.");
-  const features = z.record(z.string(), z.unknown()).parse(row.features);
+  if (!row!.conversationFound) throw new AppError("NOT_FOUND", "No conversation with that id.");
+  const found = row!;
+  // The plan's and the client's JSON columns were validated (ZPlanLimits, ZProviderChain)
+  // when an admin saved them; the hot path reads them as stored, without parsing again.
+  const features = (found.features ?? {}) as Record<string, unknown>;
   return {
-    clientId: row.clientId,
-    override: row.llmProvider ? { provider: row.llmProvider, model: row.llmModel } : null,
-    fallbackChain: ZProviderChain.parse(row.fallbackChain),
+    clientId: found.clientId,
+    client,
+    key,
+    prices: new Map(found.prices.map(({ provider, model, ...price }) => [`${provider}/${model}`, price])),
+    override: found.llmProvider ? { provider: found.llmProvider, model: found.llmModel } : null,
+    fallbackChain: (found.fallbackChain ?? []) as TProviderChain,
     plan: {
-      key: row.planKey,
-      version: row.planVersion,
-      limits: ZPlanLimits.parse(row.limits),
+      key: found.planKey,
+      version: found.planVersion,
+      limits: (found.limits ?? {}) as TPlanLimits,
       features,
-      upgradeMessage: row.upgradeMessage,
-      upgradeUrl: row.upgradeUrl,
+      upgradeMessage: found.upgradeMessage,
+      upgradeUrl: found.upgradeUrl,
+      alertThresholds: found.alertThresholds,
     },
-    history: row.history,
-    previous: row.previous,
+    history: found.history,
+    previous: found.previous,
+    previousRequestHash: found.previousRequestHash,
   };
 }

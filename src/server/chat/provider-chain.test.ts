@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveProviderChain } from "./provider-chain";
 
-const plan = { key: "pro", version: 1, limits: {}, upgradeMessage: "", upgradeUrl: null, features: { llmProvider: "anthropic", llmModel: "claude-sonnet-5-5" } };
+const plan = { key: "pro", version: 1, limits: {}, upgradeMessage: "", upgradeUrl: null, alertThresholds: [80, 100], features: { llmProvider: "anthropic", llmModel: "claude-sonnet-5-5" } };
 
 describe("provider chain", () => {
   it("the plan's default provider answers when the client has no override", () => {

@@ -6,19 +6,21 @@ import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import type { TAuthenticatedClient } from "@/server/clients/api-keys";
+import { touchApiKey } from "@/server/clients/api-keys";
 import { chatWithFallback, streamWithFallback, type TProviderChainEntry } from "@/server/llm/fallback";
 import { createProvider, type TLlmConfig } from "@/server/llm/create-provider";
 import type { LlmProvider, TChatMessage, TChatResult, TLlmProviderName } from "@/server/llm/provider";
 import { estimatePromptTokens } from "@/server/llm/usage-estimate";
 import { buildReservations, type TReservation } from "@/server/usage/limit-metrics";
-import { costOfCall, findModelPrice } from "@/server/usage/cost-of-call";
+import { costOfCall } from "@/server/usage/cost-of-call";
 import { periodRange } from "@/server/usage/period";
-import { recordUsage } from "@/server/usage/record-usage";
-import { releaseUsage, reserveUsage, type TLimitExceeded } from "@/server/usage/reserve-usage";
+import { chatAlertRules, recordUsage } from "@/server/usage/record-usage";
+import type { TLimitExceeded } from "@/server/usage/reserve-usage";
+import { beginChatAttempt, failChatAttempt, requestHash, type TBeginAttempt } from "./chat-attempts";
 import type { TChatReply, TChatRequest } from "./chat-request";
-import { loadChatContext, type TChatContext, type TPreviousReply } from "./load-chat-context";
+import { loadChatContext, type TChatCaller, type TChatContext, type TPreviousReply } from "./load-chat-context";
 import { resolveProviderChain } from "./provider-chain";
+import { clockNow } from "@/server/clock";
 
 /** Most tokens a reply may use; also what a token or cost limit reserves for it. */
 export const MAX_OUTPUT_TOKENS = 1024;
@@ -51,11 +53,19 @@ type TPreparedChat = {
   conversationId: string;
   newConversation: boolean;
   idempotencyKey: string;
+  /** The ChatAttempt that holds the key and the reservations until the call settles or fails. */
+  attemptId: string;
   startedAt: Date;
+  /** The clock the request runs on (the app's, or a test's): read again when it settles. */
+  clock: () => Date;
   reservations: TReservation[];
 };
 
 export type TPrepareResult = { kind: "replay"; reply: TChatReply } | { kind: "call"; prepared: TPreparedChat };
+
+function keyReused(): AppError {
+  return new AppError("IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for a different request; use a new key for a new message.");
+}
 
 function replayOf(previous: TPreviousReply): TChatReply {
   return {
@@ -88,37 +98,56 @@ export function retryAfterSeconds(period: string, now: Date): number {
 export async function prepareChat(
   db: TDbClient,
   gateway: TLlmGateway,
-  client: TAuthenticatedClient,
+  caller: TChatCaller,
   request: TChatRequest,
-  now: Date = new Date(),
+  clock: () => Date = clockNow,
 ): Promise<TPrepareResult> {
+  const now = clock();
   const context = await loadChatContext(db, {
-    clientId: client.id,
+    caller,
     conversationId: request.conversationId ?? null,
     idempotencyKey: request.idempotencyKey ?? null,
+    now,
   });
-  if (context.previous) return { kind: "replay", reply: replayOf(context.previous) };
+  const { client } = context;
+  if (context.key) await touchApiKey(db, context.key, now);
+  const hash = requestHash(request);
+  if (context.previous) {
+    if (context.previousRequestHash && context.previousRequestHash !== hash) throw keyReused();
+    return { kind: "replay", reply: replayOf(context.previous) };
+  }
 
   const chain = resolveProviderChain(context).map(({ provider, model }) => ({ provider: gateway.provider(provider), model }));
   const messages: TChatMessage[] = [...context.history, { role: "user", content: request.message }];
   const estimatedInputTokens = estimatePromptTokens(messages);
-  // Only a cost limit needs the price before the call.
-  const price =
-    context.plan.limits.costLimitUSD != null && chain[0]
-      ? await findModelPrice(db, chain[0].provider.name, chain[0].model, now)
-      : null;
+  // Any model of the chain may end up answering (a fallback), so the estimate is priced at
+  // the dearest of them: a free first model must not let a paid fallback spend past a cost
+  // limit. The attempt keeps it too: what an abandoned call may have cost us.
+  const estimate = { inputTokens: estimatedInputTokens, cachedInputTokens: 0, outputTokens: MAX_OUTPUT_TOKENS };
+  const estimatedCostUsd = chain
+    .map((entry) => costOfCall(context.prices.get(`${entry.provider.name}/${entry.model}`) ?? null, estimate))
+    .reduce((dearest, cost) => Decimal.max(dearest, cost), new Decimal(0));
   const reservations = buildReservations(
     context.plan.limits,
     {
       newConversation: !request.conversationId,
       estimatedInputTokens,
       maxOutputTokens: MAX_OUTPUT_TOKENS,
-      estimatedCostUsd: costOfCall(price, { inputTokens: estimatedInputTokens, cachedInputTokens: 0, outputTokens: MAX_OUTPUT_TOKENS }),
+      estimatedCostUsd,
     },
     now,
   );
+  const idempotencyKey = request.idempotencyKey ?? randomUUID();
+  let attempt: TBeginAttempt;
   try {
-    await reserveUsage(db, client.id, reservations);
+    attempt = await beginChatAttempt(db, {
+      clientId: client.id,
+      idempotencyKey,
+      requestHash: hash,
+      now,
+      reservations,
+      estimatedCostUsd,
+    });
   } catch (error) {
     if (error instanceof AppError && error.code === "PLAN_LIMIT_EXCEEDED") {
       const exceeded = error.data as TLimitExceeded;
@@ -133,6 +162,12 @@ export async function prepareChat(
     }
     throw error;
   }
+  if (attempt.kind === "settled") {
+    // Answered by a request that settled since the context was read: its stored reply.
+    const settled = await loadChatContext(db, { caller: { client }, conversationId: null, idempotencyKey, now });
+    if (!settled.previous) throw new Error(`attempt ${idempotencyKey} of client ${client.id} is settled but has no usage event`);
+    return { kind: "replay", reply: replayOf(settled.previous) };
+  }
   return {
     kind: "call",
     prepared: {
@@ -143,8 +178,10 @@ export async function prepareChat(
       messages,
       conversationId: request.conversationId ?? randomUUID(),
       newConversation: !request.conversationId,
-      idempotencyKey: request.idempotencyKey ?? randomUUID(),
+      idempotencyKey,
+      attemptId: attempt.attemptId,
       startedAt: now,
+      clock,
       reservations,
     },
   };
@@ -157,8 +194,8 @@ export async function settleChat(
   served: { provider: TLlmProviderName; model: string; result: TChatResult; status: "success" | "partial"; latencyMs: number },
 ): Promise<TChatReply> {
   const { result } = served;
-  const price = await findModelPrice(db, served.provider, served.model, prepared.startedAt);
-  const costUsd = costOfCall(price, result.usage);
+  // The price in effect when the request started, loaded with its context.
+  const costUsd = costOfCall(prepared.context.prices.get(`${served.provider}/${served.model}`) ?? null, result.usage);
   const userMessageId = randomUUID();
   const assistantMessageId = randomUUID();
   const recorded = await recordUsage(db, {
@@ -168,6 +205,8 @@ export async function settleChat(
     idempotencyKey: prepared.idempotencyKey,
     // The period is the request's: a call that straddles midnight settles where it reserved.
     occurredAt: prepared.startedAt,
+    // The reply is stamped when it settles, by the request's clock, and always after the question.
+    recordedAt: new Date(Math.max(prepared.clock().getTime(), prepared.startedAt.getTime() + 1)),
     provider: served.provider,
     model: served.model,
     inputTokens: result.usage.inputTokens,
@@ -179,6 +218,8 @@ export async function settleChat(
     status: served.status,
     costUsd,
     reservations: prepared.reservations,
+    attemptId: prepared.attemptId,
+    alerts: chatAlertRules(prepared.context.plan),
     exchange: {
       title: prepared.newConversation ? prepared.request.message.slice(0, 80) : null,
       metadata: prepared.request.metadata ?? null,
@@ -190,9 +231,10 @@ export async function settleChat(
   });
   if (recorded.duplicate) {
     const context = await loadChatContext(db, {
-      clientId: prepared.clientId,
+      caller: { client: prepared.context.client },
       conversationId: null,
       idempotencyKey: prepared.idempotencyKey,
+      now: prepared.startedAt,
     });
     if (context.previous) return replayOf(context.previous);
   }
@@ -218,9 +260,9 @@ export async function settleChat(
 export async function sendChatMessage(
   db: TDbClient,
   gateway: TLlmGateway,
-  input: { client: TAuthenticatedClient; request: TChatRequest; signal?: AbortSignal },
+  input: { caller: TChatCaller; request: TChatRequest; signal?: AbortSignal; clock?: () => Date },
 ): Promise<TChatReply> {
-  const prepared = await prepareChat(db, gateway, input.client, input.request);
+  const prepared = await prepareChat(db, gateway, input.caller, input.request, input.clock);
   if (prepared.kind === "replay") return prepared.reply;
   const started = performance.now();
   let served;
@@ -231,7 +273,7 @@ export async function sendChatMessage(
       signal: input.signal,
     });
   } catch (error) {
-    await releaseUsage(db, prepared.prepared.clientId, prepared.prepared.reservations);
+    await failChatAttempt(db, prepared.prepared.attemptId, prepared.prepared.clock());
     throw error;
   }
   return settleChat(db, prepared.prepared, {
@@ -243,15 +285,19 @@ export async function sendChatMessage(
   });
 }
 
+export type TFinishedStream = { reply: TChatReply; interrupted: boolean };
+
 export type TChatStream = {
   conversationId: string;
   /** Text deltas. Iteration throws AllProvidersFailedError when no provider produced anything. */
   deltas: AsyncIterable<string>;
   /**
    * Settles after the deltas end for any reason (done, client gone, provider failed):
-   * the recorded reply, or the error when nothing was produced (reservation released).
+   * the recorded reply, with `interrupted` when the provider failed after its first delta
+   * (the reply is what it produced, metered), or the error when nothing was produced
+   * (reservation released).
    */
-  finished: Promise<TChatReply>;
+  finished: Promise<TFinishedStream>;
 };
 
 /**
@@ -262,17 +308,17 @@ export type TChatStream = {
 export async function streamChatMessage(
   db: TDbClient,
   gateway: TLlmGateway,
-  input: { client: TAuthenticatedClient; request: TChatRequest; signal?: AbortSignal },
+  input: { caller: TChatCaller; request: TChatRequest; signal?: AbortSignal; clock?: () => Date },
 ): Promise<{ kind: "replay"; reply: TChatReply } | { kind: "stream"; stream: TChatStream }> {
-  const prepared = await prepareChat(db, gateway, input.client, input.request);
+  const prepared = await prepareChat(db, gateway, input.caller, input.request, input.clock);
   if (prepared.kind === "replay") return prepared;
   const chat = prepared.prepared;
   const started = performance.now();
   const handle = streamWithFallback(chat.chain, { messages: chat.messages, maxOutputTokens: MAX_OUTPUT_TOKENS, signal: input.signal });
 
-  let resolveFinished!: (reply: TChatReply) => void;
+  let resolveFinished!: (finished: TFinishedStream) => void;
   let rejectFinished!: (error: unknown) => void;
-  const finished = new Promise<TChatReply>((resolve, reject) => {
+  const finished = new Promise<TFinishedStream>((resolve, reject) => {
     resolveFinished = resolve;
     rejectFinished = reject;
   });
@@ -281,17 +327,22 @@ export async function streamChatMessage(
   async function settleWhenEnded() {
     try {
       const outcome = await handle.outcome;
-      resolveFinished(
-        await settleChat(db, chat, {
-          provider: outcome.provider,
-          model: outcome.model,
-          result: outcome.result,
-          status: outcome.status === "completed" ? "success" : "partial",
-          latencyMs: Math.round(performance.now() - started),
-        }),
-      );
+      const reply = await settleChat(db, chat, {
+        provider: outcome.provider,
+        model: outcome.model,
+        result: outcome.result,
+        status: outcome.status === "completed" ? "success" : "partial",
+        latencyMs: Math.round(performance.now() - started),
+      });
+      resolveFinished({ reply, interrupted: outcome.status === "failed" });
     } catch (error) {
-      await releaseUsage(db, chat.clientId, chat.reservations).catch(() => undefined);
+      await failChatAttempt(db, chat.attemptId, chat.clock()).catch((releaseError: unknown) => {
+        // The attempt keeps its reservation until its lease runs out and the sweeper takes it back.
+        console.error(
+          `chat stream of client ${chat.clientId} (attempt ${chat.attemptId}, idempotency key ${chat.idempotencyKey}) could not be closed as failed; its lease will release ${JSON.stringify(chat.reservations)}:`,
+          releaseError,
+        );
+      });
       rejectFinished(error);
     }
   }

@@ -4,6 +4,7 @@
 // `cache_read_input_tokens` is the cached part. Streaming: message_start carries the
 // input usage (its output_tokens is a placeholder, ignored), message_delta the
 // cumulative output_tokens, message_stop ends the reply.
+import { keepAliveFetch } from "./keep-alive-fetch";
 import Anthropic from "@anthropic-ai/sdk";
 import type {
   Message,
@@ -59,6 +60,7 @@ export class AnthropicProvider implements LlmProvider {
       baseURL: trimBaseUrl(options.baseUrl),
       timeout: options.timeoutMs,
       maxRetries: 0,
+      fetch: options.fetch ?? keepAliveFetch,
     });
   }
 

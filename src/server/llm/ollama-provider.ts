@@ -5,7 +5,8 @@
 //
 // The package has no timeout option and sends no AbortSignal for non-streamed calls, so
 // each call gets a client whose `fetch` carries the deadline and the caller's signal.
-// Clients are cheap (no connection pool of their own: Node's global fetch pools).
+// Clients are cheap (no connection pool of their own: keepAliveFetch's agents pool).
+import { keepAliveFetch } from "./keep-alive-fetch";
 import { Ollama, type ChatResponse, type Message } from "ollama";
 import { meteredStream, type TProviderStreamEvent } from "./metered-stream";
 import {
@@ -33,10 +34,12 @@ export class OllamaProvider implements LlmProvider {
   private readonly host: string;
   private readonly timeoutMs: number;
   private readonly headers: Record<string, string>;
+  private readonly fetch: typeof fetch;
 
   constructor(options: TLlmProviderOptions) {
     this.host = trimBaseUrl(options.baseUrl);
     this.timeoutMs = options.timeoutMs;
+    this.fetch = options.fetch ?? keepAliveFetch;
     // Ollama itself needs no key; one is sent when set (a proxy in front of it, ollama.com).
     this.headers = options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {};
   }
@@ -89,6 +92,7 @@ export class OllamaProvider implements LlmProvider {
    */
   private client(signal: AbortSignal | undefined): Ollama {
     const timeoutMs = this.timeoutMs;
+    const send = this.fetch;
     const timedFetch: typeof fetch = async (input, init) => {
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(new HeadersTimeout()), timeoutMs);
@@ -96,7 +100,7 @@ export class OllamaProvider implements LlmProvider {
       if (signal) signals.push(signal);
       if (init?.signal) signals.push(init.signal);
       try {
-        return await fetch(input, { ...init, signal: AbortSignal.any(signals) });
+        return await send(input, { ...init, signal: AbortSignal.any(signals) });
       } catch (error) {
         if (deadline.signal.aborted && !signal?.aborted) throw new HeadersTimeout("timeout", { cause: error });
         throw error;

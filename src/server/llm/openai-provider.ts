@@ -1,6 +1,7 @@
 // OpenAI Chat Completions through the official SDK. Usage: `prompt_tokens` (cached part
 // included), `prompt_tokens_details.cached_tokens`, `completion_tokens`; a stream asks
 // for `stream_options.include_usage` and reads the final chunk, which has no choices.
+import { keepAliveFetch } from "./keep-alive-fetch";
 import OpenAI from "openai";
 import type {
   ChatCompletion,
@@ -47,6 +48,7 @@ export class OpenAiProvider implements LlmProvider {
       baseURL: base.endsWith("/v1") ? base : `${base}/v1`,
       timeout: options.timeoutMs,
       maxRetries: 0,
+      fetch: options.fetch ?? keepAliveFetch,
       // Set explicitly so the SDK does not pick these up from the environment.
       organization: null,
       project: null,

@@ -69,6 +69,8 @@ export type TLlmProviderOptions = {
    * piece of the body. A stream that keeps producing may run longer in total.
    */
   timeoutMs: number;
+  /** The HTTP client the SDK calls through (default: keepAliveFetch, node:http with keep-alive). */
+  fetch?: typeof fetch;
 };
 
 /**

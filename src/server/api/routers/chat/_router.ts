@@ -10,6 +10,6 @@ export const chatRouter = createTRPCRouter({
     .input(ZChatRequest)
     .output(ZChatReply)
     .mutation(({ ctx, input }) =>
-      sendChatMessage(ctx.db, llmGatewayFromEnv(), { client: ctx.client, request: { ...input, stream: false } }),
+      sendChatMessage(ctx.db, llmGatewayFromEnv(), { caller: { client: ctx.client }, request: { ...input, stream: false } }),
     ),
 });
