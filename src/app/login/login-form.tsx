@@ -3,6 +3,16 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
+/** next-auth's error for a refused sign-in, in words; `SignInBlocked:<seconds>` says when to try again. */
+function describeSignInError(error: string | null | undefined): string {
+  const blocked = /^SignInBlocked:(\d+)$/.exec(error ?? "");
+  if (blocked) {
+    const minutes = Math.ceil(Number(blocked[1]) / 60);
+    return `Too many failed sign-ins. Try again in ${minutes === 1 ? "1 minute" : `${minutes} minutes`}.`;
+  }
+  return !error || error === "CredentialsSignin" ? "Email or password is incorrect." : "Sign-in failed; try again.";
+}
+
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -20,7 +30,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         redirect: false,
       });
       if (!result || result.error) {
-        setError(result?.error === "CredentialsSignin" || !result ? "Email or password is incorrect." : "Sign-in failed; try again.");
+        setError(describeSignInError(result?.error));
         return;
       }
       router.replace(callbackUrl);

@@ -1,5 +1,6 @@
 "use client";
-// Applies a stored webhook that failed, once its cause is fixed (an admin action).
+// Applies a stored webhook that failed or was unmatched, once its cause is fixed (an admin
+// action). One that still names an object we do not have stays unmatched: said here.
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
@@ -21,6 +22,11 @@ export function ReprocessWebhookButton({ id, eventId }: { id: string; eventId: s
       >
         {reprocess.isPending ? "Reprocessing…" : "Reprocess"}
       </button>
+      {reprocess.data?.status === "unmatched" ? (
+        <p role="status" className="max-w-xs text-right text-xs text-amber-800">
+          Still unmatched: {reprocess.data.unmatchedReason}
+        </p>
+      ) : null}
       {reprocess.error ? (
         <p role="alert" className="max-w-xs text-right text-xs text-red-700">
           {reprocess.error.message}

@@ -1,3 +1,4 @@
+import { clockNow } from "@/server/clock";
 import { getDb } from "@/server/db/client";
 import { createWebhookHandler } from "@/server/payments/webhook-http";
 
@@ -5,7 +6,7 @@ import { createWebhookHandler } from "@/server/payments/webhook-http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const handleWebhookRequest = createWebhookHandler({ getDb });
+const handleWebhookRequest = createWebhookHandler({ getDb, now: clockNow });
 
 export async function POST(request: Request, context: { params: Promise<{ provider: string }> }) {
   const { provider } = await context.params;
