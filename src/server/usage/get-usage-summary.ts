@@ -1,7 +1,9 @@
 // All-clients usage per period, for the dashboard overview. Reads UsageCounter
 // only, grouped in SQL: one row per (period, metric) comes back, whatever the
 // number of clients. UsageEvent is never scanned here (it holds millions of rows).
+import Decimal from "decimal.js";
 import { z } from "zod";
+import { Prisma } from "@/generated/prisma/client";
 import type { TDbClient } from "@/server/db/client";
 import { ZPeriod, periodOf, periodRange, recentPeriods } from "@/server/usage/period";
 
@@ -10,8 +12,12 @@ const SUMMARY_METRICS = ["messages", "conversations", "tokens", "toolCalls", "co
 
 export const ZGetUsageSummaryInput = z
   .object({
-    /** Last period of the 12 shown; default: the current one. */
+    /** Last period of those shown; default: the current one. */
     period: ZPeriod.optional(),
+    /** Only the clients on this plan. */
+    planKey: z.string().min(1).max(100).optional(),
+    /** How many periods the trend shows. */
+    months: z.number().int().min(1).max(36).optional(),
   })
   .default({});
 export type TGetUsageSummaryInput = z.input<typeof ZGetUsageSummaryInput>;
@@ -32,26 +38,31 @@ export const ZUsageSummary = z.object({
   current: ZUsageTotals,
   /** Clients with at least one message counted in `period`. */
   clientsWithUsage: z.number().int(),
-  /** 12 periods ending with `period`, oldest first, zeros where nothing was used. */
+  /** `months` periods (default 12) ending with `period`, oldest first, zeros where nothing was used. */
   monthly: z.array(ZUsageTotals.extend({ period: z.string() })),
 });
 export type TUsageSummary = z.infer<typeof ZUsageSummary>;
 
-export async function getUsageSummary(db: TDbClient, { now, period }: { now: Date; period?: string }): Promise<TUsageSummary> {
+export async function getUsageSummary(
+  db: TDbClient,
+  { now, period, planKey, months = 12 }: { now: Date; period?: string; planKey?: string; months?: number },
+): Promise<TUsageSummary> {
   const lastPeriod = period ?? periodOf(now);
-  const periods = recentPeriods(12, periodRange(lastPeriod).start);
-  const [sums, clientsWithUsage] = await Promise.all([
-    db.usageCounter.groupBy({
-      by: ["period", "metric"],
-      where: { period: { in: periods }, metric: { in: [...SUMMARY_METRICS] } },
-      _sum: { value: true },
-    }),
+  const periods = recentPeriods(months, periodRange(lastPeriod).start);
+  const planFilter = planKey ? Prisma.sql`AND "clientId" IN (SELECT id FROM "Client" WHERE "planKey" = ${planKey})` : Prisma.empty;
+  const [sums, clientCount] = await Promise.all([
+    db.$queryRaw<{ period: string; metric: string; total: string }[]>`
+      SELECT period, metric, SUM(value)::text AS total FROM "UsageCounter"
+       WHERE period IN (${Prisma.join(periods)}) AND metric IN (${Prisma.join([...SUMMARY_METRICS])}) ${planFilter}
+       GROUP BY period, metric`,
     // UsageCounter holds one row per (client, period, metric): counting rows counts clients.
-    db.usageCounter.count({ where: { period: lastPeriod, metric: "messages", value: { gt: 0 } } }),
+    db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM "UsageCounter" WHERE period = ${lastPeriod} AND metric = 'messages' AND value > 0 ${planFilter}`,
   ]);
+  const clientsWithUsage = clientCount[0]?.n ?? 0;
 
-  // toFixed(): decimal.js's toString() switches to exponent notation for tiny values.
-  const byKey = new Map(sums.map((row) => [`${row.period}/${row.metric}`, row._sum.value?.toFixed() ?? "0"]));
+  // ::text keeps NUMERIC exact; toFixed() drops its trailing zeros without exponent notation.
+  const byKey = new Map(sums.map((row) => [`${row.period}/${row.metric}`, new Decimal(row.total).toFixed()]));
   const totalsOf = (p: string): TUsageTotals => ({
     messages: byKey.get(`${p}/messages`) ?? "0",
     conversations: byKey.get(`${p}/conversations`) ?? "0",

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import type { TDbClient } from "@/server/db/client";
 import { ZPeriod, periodOf } from "@/server/usage/period";
+import { clockNow } from "@/server/clock";
 
 export const CLIENT_USAGE_SORTS = ["costUsd", "messages", "tokens", "name"] as const;
 
@@ -57,7 +58,7 @@ type TRow = Omit<z.infer<typeof ZClientUsageRow>, "status"> & { status: string }
 export async function listClientUsage(
   db: TDbClient,
   rawInput: TListClientUsageInput,
-  now: Date = new Date(),
+  now: Date = clockNow(),
 ): Promise<TListClientUsageOutput> {
   const input = ZListClientUsageInput.parse(rawInput);
   const period = input.period ?? periodOf(now);

@@ -1,5 +1,6 @@
 // Billing periods are calendar months in UTC, written 'YYYY-MM'.
 import { z } from "zod";
+import { clockNow } from "@/server/clock";
 
 export const ZPeriod = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month written YYYY-MM");
 
@@ -14,8 +15,14 @@ export function periodRange(period: string): { start: Date; end: Date } {
 }
 
 /** The `count` periods ending with the one containing `now`, oldest first. */
-export function recentPeriods(count: number, now: Date = new Date()): string[] {
+export function recentPeriods(count: number, now: Date = clockNow()): string[] {
   return Array.from({ length: count }, (_, index) =>
     periodOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (count - 1 - index), 1))),
   );
+}
+
+/** The month before a period ('2027-01' -> '2026-12'). */
+export function previousPeriodOf(period: string): string {
+  const { start } = periodRange(period);
+  return periodOf(new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - 1, 1)));
 }

@@ -5,7 +5,7 @@ import { AppError } from "@/server/errors/app-error";
 import type { TReservation } from "./limit-metrics";
 import { retryTransient } from "@/server/db/retry-transient";
 
-type TReserveRow = {
+export type TReserveRow = {
   metric: string;
   period: string;
   amount: Decimal.Value;
@@ -39,7 +39,11 @@ export async function reserveUsage(db: TDbClient, clientId: string, reservations
     ),
   );
   if (rows.every((row) => row.allowed)) return;
+  throw new AppError("PLAN_LIMIT_EXCEEDED", "Plan limit exceeded", limitExceeded(rows, reservations));
+}
 
+/** The first limit a refused reservation would cross, from the reservation function's rows. */
+export function limitExceeded(rows: TReserveRow[], reservations: TReservation[]): TLimitExceeded {
   const blocked = rows.find((row) => {
     const current = new Decimal(row.current_value);
     const amount = new Decimal(row.amount);
@@ -54,7 +58,7 @@ export async function reserveUsage(db: TDbClient, clientId: string, reservations
     limit: new Decimal(blocked?.limit_value ?? reservation.limit).toString(),
     current: new Decimal(blocked?.current_value ?? 0).toString(),
   };
-  throw new AppError("PLAN_LIMIT_EXCEEDED", "Plan limit exceeded", exceeded);
+  return exceeded;
 }
 
 /**

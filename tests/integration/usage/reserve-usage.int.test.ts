@@ -9,9 +9,10 @@ import { describeEachDatabase } from "../../support/test-database";
 const NOW = new Date("2026-11-25T10:00:00Z");
 const estimate = { newConversation: false, estimatedInputTokens: 10, maxOutputTokens: 90, estimatedCostUsd: new Decimal("0.001") };
 
+/** What a limit is checked against: settled (value) plus held by requests in flight (reserved). */
 async function counter(db: Parameters<typeof reserveUsage>[0], clientId: string, metric: string, period = "2026-11") {
   const row = await db.usageCounter.findUnique({ where: { clientId_period_metric: { clientId, period, metric } } });
-  return row?.value.toString() ?? null;
+  return row ? row.value.plus(row.reserved).toString() : null;
 }
 
 describeEachDatabase("usage reservation", (testDb) => {
@@ -89,9 +90,10 @@ describeEachDatabase("usage reservation with the seeded plans' shapes", (testDb)
     await reserveUsage(db, client.id, buildReservations(limits, estimate, nextMinute));
     // The old minute's row is gone; the month's messages kept counting.
     const rows = await db.usageCounter.findMany({ where: { clientId: client.id }, orderBy: { period: "asc" } });
-    expect(rows.map((r) => [r.period, r.metric, r.value.toString()])).toEqual([
-      ["2026-11", "messages", "4"],
-      ["m2026-11-25T10:01", "requests", "1"],
+    // Monthly reservations are held apart from settled usage; a minute's admitted requests are final.
+    expect(rows.map((r) => [r.period, r.metric, r.value.toString(), r.reserved.toString()])).toEqual([
+      ["2026-11", "messages", "0", "4"],
+      ["m2026-11-25T10:01", "requests", "1", "0"],
     ]);
   });
 
