@@ -3,6 +3,8 @@ import { defineConfig } from "@playwright/test";
 // Debian's Chromium: no browser download works on our machines. PLAYWRIGHT_CHROMIUM_PATH
 // overrides it (empty: Playwright's own browser, where one is installed).
 const executablePath = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium";
+// A pinned clock (APP_NOW) is shared by every process of the run (see src/server/clock.ts).
+if (process.env.APP_NOW && !process.env.APP_NOW_SINCE) process.env.APP_NOW_SINCE = String(Date.now());
 const port = Number(process.env.E2E_PORT ?? 3210);
 
 export default defineConfig({

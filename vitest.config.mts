@@ -1,6 +1,8 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+// A pinned clock (APP_NOW) is shared by every process of the run (see src/server/clock.ts).
+if (process.env.APP_NOW && !process.env.APP_NOW_SINCE) process.env.APP_NOW_SINCE = String(Date.now());
 const alias = {
   "@": path.resolve(import.meta.dirname, "src"),
   // "server-only" throws outside React server components; tests call server code directly.

@@ -1,4 +1,5 @@
 import "./load-env";
+import { clockNow } from "@/server/clock";
 // npm run billing:run -- 2026-10: invoices every active client for a past period,
 // printing progress and a summary. Safe to run again (invoiced clients are skipped)
 // and alongside another worker on PostgreSQL.
@@ -7,7 +8,7 @@ import { runBilling } from "@/server/billing/run-billing";
 import { ZPeriod, periodOf, periodRange } from "@/server/usage/period";
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run billing:run -- YYYY-MM   (a past month, e.g. ${periodOf(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 1)))})`);
+  console.error(`${message}\nusage: npm run billing:run -- YYYY-MM   (a past month, e.g. ${periodOf(new Date(Date.UTC(clockNow().getUTCFullYear(), clockNow().getUTCMonth() - 1, 1)))})`);
   process.exit(2);
 }
 
@@ -15,7 +16,7 @@ async function main() {
   const period = process.argv[2];
   if (!period) usage("Which period? Give a month.");
   if (!ZPeriod.safeParse(period).success) usage(`"${period}" is not a month written YYYY-MM.`);
-  const now = new Date();
+  const now = clockNow();
   if (periodRange(period).end.getTime() > now.getTime()) {
     usage(`${period} is the current or a future period: only periods that have ended can be invoiced (the current one is ${periodOf(now)}).`);
   }

@@ -27,8 +27,11 @@ function buildIfStale() {
   const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   if (builtAt > Math.max(...sources.map((s) => newestMtime(path.join(root, s))))) return;
   console.log("Building the app (first start or changed sources; about a minute)…");
+  const startedAt = new Date();
   const result = spawnSync(nextBin, ["build"], { stdio: "inherit", env: process.env });
   if (result.status !== 0) process.exit(result.status ?? 1);
+  // The build is as new as the sources it read: a file saved while it ran makes the next start build again.
+  fs.utimesSync(buildId, startedAt, startedAt);
 }
 
 async function prepareDatabase() {

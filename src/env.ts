@@ -37,6 +37,16 @@ const ZServerEnv = z.object({
   STRIPE_API_BASE: z.preprocess(emptyAsUndefined, z.url().optional()),
   /** Bearer token the cron routes (/api/cron/*) require. Unset: those routes answer 503. */
   CRON_SECRET: z.preprocess(emptyAsUndefined, z.string().min(24, "must be at least 24 characters").optional()),
+  /** Resend API key for alert emails. Unset: emails are rendered and kept in the dashboard's outbox (deliveredVia 'stored'). */
+  RESEND_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  /** Another Resend API origin (tests: a local server). Unset: api.resend.com. */
+  RESEND_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /** The sender of alert emails (a domain verified at Resend). */
+  ALERTS_EMAIL_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).default("Meterline alerts <alerts@meterline.local>")),
+  /** The alert worker inside the app (`npm start`): 'off' when separate `npm run worker` processes or the cron route do it. */
+  METERLINE_WORKER: z.preprocess(emptyAsUndefined, z.enum(["on", "off"]).default("on")),
+  /** How often the alert worker runs. */
+  ALERT_WORKER_INTERVAL_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1_000).default(15_000)),
   /** The seller printed on invoices (name, postal address lines separated by "\n", email, tax id). */
   INVOICE_SELLER_NAME: z.preprocess(emptyAsUndefined, z.string().default("Meterline Ltd.")),
   INVOICE_SELLER_ADDRESS: z.preprocess(emptyAsUndefined, z.string().default("1 Example Street\nLondon EC1A 1AA\nUnited Kingdom")),
@@ -45,6 +55,33 @@ const ZServerEnv = z.object({
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;
+
+/**
+ * APP_NOW pins the app's clock (src/server/clock.ts) to an instant, for demos "as of" a
+ * date and for tests at month boundaries. Read apart from the rest of the environment:
+ * tests, the seed and Playwright's own process use the clock without a NEXTAUTH_SECRET.
+ * A production deployment (NODE_ENV=production on PostgreSQL) refuses it.
+ */
+export function appNowFromEnv(source: Record<string, string | undefined> = process.env): { at: Date; since: number | null } | null {
+  const raw = source.APP_NOW?.trim();
+  if (!raw) return null;
+  const pinned = z.iso.datetime({ offset: true }).safeParse(raw);
+  if (!pinned.success) {
+    throw new EnvError(`Invalid environment configuration:\n  APP_NOW: must be an ISO 8601 instant such as 2027-01-01T00:05:00Z, got "${raw}"`);
+  }
+  if (source.NODE_ENV === "production" && source.DATABASE_URL) {
+    throw new EnvError(
+      "Invalid environment configuration:\n  APP_NOW: pins the clock for demos and tests; unset it in production (NODE_ENV=production with DATABASE_URL)",
+    );
+  }
+  const since = Number(source.APP_NOW_SINCE);
+  return { at: new Date(pinned.data), since: Number.isSafeInteger(since) && since > 0 ? since : null };
+}
+
+/** NODE_ENV=production (`next start`, a deployment), read apart from the rest: checks that differ in production need no secrets. */
+export function isProductionEnv(source: Record<string, string | undefined> = process.env): boolean {
+  return source.NODE_ENV === "production";
+}
 
 export class EnvError extends Error {
   override name = "EnvError";
