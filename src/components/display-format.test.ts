@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatMetricName, formatMoney, formatPeriod, formatUnitPrice } from "@/components/display-format";
+import { formatCount, formatDateTime, formatMetricName, formatMoney, formatPeriod, formatUnitPrice } from "@/components/display-format";
 
 describe("formatMoney", () => {
   it.each([
@@ -34,5 +34,12 @@ describe("formatCount, formatPeriod, formatMetricName", () => {
   it("turns camelCase limit names into words", () => {
     expect(formatMetricName("messagesPerMonth")).toBe("Messages per month");
     expect(formatMetricName("costLimitUSD")).toBe("Cost limit USD");
+  });
+});
+
+describe("formatDateTime", () => {
+  it("writes the first minutes of a day as 00:xx, not 24:xx", () => {
+    expect(formatDateTime(new Date("2026-12-01T00:05:00Z"))).toBe("Dec 1, 2026, 00:05 UTC");
+    expect(formatDateTime(new Date("2028-02-29T23:55:00Z"))).toBe("Feb 29, 2028, 23:55 UTC");
   });
 });

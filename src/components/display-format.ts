@@ -73,7 +73,8 @@ const dateTimeFormat = new Intl.DateTimeFormat(LOCALE, {
   day: "numeric",
   hour: "2-digit",
   minute: "2-digit",
-  hour12: false,
+  // h23, not hour12: false, which writes midnight as "24:00" in en-US.
+  hourCycle: "h23",
   timeZoneName: "short",
 });
 
@@ -102,4 +103,9 @@ export function formatMetricName(metric: string): string {
     .map((word, index) => (/^[A-Z]{2,}$/.test(word) ? word : index === 0 ? word : word.toLowerCase()));
   const sentence = words.join(" ");
   return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+
+/** A usage counter's name as the dashboard shows it: "costUsd" -> "Cost (USD)", "toolCalls" -> "Tool calls". */
+export function formatUsageMetric(metric: string): string {
+  return metric === "costUsd" ? "Cost (USD)" : formatMetricName(metric);
 }

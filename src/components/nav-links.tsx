@@ -8,15 +8,19 @@ const LINKS = [
   { href: "/clients", label: "Clients" },
   { href: "/billing", label: "Billing" },
   { href: "/usage", label: "Usage" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/plans", label: "Plans" },
   { href: "/providers", label: "Providers" },
 ] as const;
 
-export function NavLinks() {
+/** Admins also manage who can sign in. */
+const ADMIN_LINKS = [{ href: "/users", label: "Users" }] as const;
+
+export function NavLinks({ isAdmin }: { isAdmin: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex flex-col gap-1">
-      {LINKS.map((link) => {
+      {[...LINKS, ...(isAdmin ? ADMIN_LINKS : [])].map((link) => {
         const active = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
         return (
           <Link

@@ -1,5 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 
+// Looked up inside <main>: a page loaded from its URL streams, and React holds the finished
+// content in a hidden <div> outside <main> as well (same rule as billing.spec.ts).
+const main = (page: Page) => page.getByRole("main");
 const ADMIN = { email: "admin@meterline.local", password: "meterline-admin" };
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 
@@ -30,7 +33,7 @@ test("an admin signs in, finds a client and reads its tabs, then signs out", asy
 
   await page.getByRole("link", { name: "Clients" }).click();
   await expect(page).toHaveURL(/\/clients/);
-  const rows = page.getByTestId("client-row");
+  const rows = main(page).getByTestId("client-row");
   await expect(rows.first()).toBeVisible();
   const pageOneCount = await rows.count();
   expect(pageOneCount).toBeGreaterThan(5);
@@ -52,7 +55,7 @@ test("an admin signs in, finds a client and reads its tabs, then signs out", asy
 
   // A search with no match shows the empty state.
   await page.goto("/clients?search=zz-no-such-client-zz");
-  await expect(page.getByText(/No clients match/i)).toBeVisible();
+  await expect(main(page).getByText(/No clients match/i)).toBeVisible();
   await shot(page, "clients-empty");
 
   // Client detail and its tabs.
@@ -86,7 +89,7 @@ test("an admin edits a client's billing details; a bad email is refused in the d
   await signIn(page, ADMIN.email, ADMIN.password);
   await expect(page.getByTestId("session-role")).toHaveText("admin");
   await page.goto("/clients?search=lumen");
-  await page.getByTestId("client-row").first().getByRole("link").first().click();
+  await main(page).getByTestId("client-row").first().getByRole("link").first().click();
   await page.getByRole("button", { name: "Edit billing details" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Billing email").fill("not an email");
@@ -97,9 +100,9 @@ test("an admin edits a client's billing details; a bad email is refused in the d
   await dialog.getByLabel("Tax ID").fill("EIN 93-1234567");
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByTestId("client-billing-address")).toHaveText("Studio 4, 18 Alder Street\nPortland, OR 97209\nUnited States");
-  await expect(page.getByText("EIN 93-1234567")).toBeVisible();
-  await expect(page.getByText("accounts@lumen-yoga.example")).toBeVisible();
+  await expect(main(page).getByTestId("client-billing-address")).toHaveText("Studio 4, 18 Alder Street\nPortland, OR 97209\nUnited States");
+  await expect(main(page).getByText("EIN 93-1234567")).toBeVisible();
+  await expect(main(page).getByText("accounts@lumen-yoga.example")).toBeVisible();
   await shot(page, "client-billing-details");
 });
 
@@ -107,22 +110,22 @@ test("an admin issues an API key that is shown once; a viewer sees no key contro
   await signIn(page, ADMIN.email, ADMIN.password);
   await expect(page.getByTestId("session-role")).toHaveText("admin");
   await page.goto("/clients?search=harbor");
-  await page.getByTestId("client-row").first().getByRole("link").first().click();
-  const keyRows = page.getByTestId("api-key-row");
+  await main(page).getByTestId("client-row").first().getByRole("link").first().click();
+  const keyRows = main(page).getByTestId("api-key-row");
   const before = await keyRows.count();
 
   await page.getByRole("button", { name: "New API key" }).click();
   await page.getByRole("dialog").getByLabel("Name").fill("Staging widget");
   await page.getByRole("button", { name: "Create key" }).click();
-  const issued = page.getByTestId("issued-key");
+  const issued = main(page).getByTestId("issued-key");
   await expect(issued).toHaveText(/^pk_[A-Za-z0-9_-]{32,}$/);
   const key = (await issued.innerText()).trim();
   await shot(page, "api-key-issued");
   await page.getByRole("button", { name: "Done" }).click();
   await expect(keyRows).toHaveCount(before + 1);
   // Only the prefix is ever shown again.
-  await expect(page.getByText(key)).toHaveCount(0);
-  await expect(page.getByText(`${key.slice(0, 10)}…`)).toBeVisible();
+  await expect(main(page).getByText(key)).toHaveCount(0);
+  await expect(main(page).getByText(`${key.slice(0, 10)}…`)).toBeVisible();
 
   page.once("dialog", (dialog) => void dialog.accept());
   await keyRows.filter({ hasText: "Staging widget" }).getByRole("button", { name: "Revoke" }).click();
@@ -133,7 +136,7 @@ test("an admin issues an API key that is shown once; a viewer sees no key contro
   await signIn(page, "viewer@meterline.local", "meterline-viewer");
   await expect(page.getByTestId("session-role")).toHaveText("viewer");
   await page.goto("/clients?search=harbor");
-  await page.getByTestId("client-row").first().getByRole("link").first().click();
+  await main(page).getByTestId("client-row").first().getByRole("link").first().click();
   await expect(keyRows.first()).toBeVisible();
   await expect(page.getByRole("button", { name: "New API key" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Revoke" })).toHaveCount(0);
@@ -152,6 +155,17 @@ test("an admin prices a new model on the Providers page", async ({ page }) => {
   page.once("dialog", (dialog) => void dialog.accept());
   await form.getByRole("button", { name: "Add price" }).click();
   await expect(form.getByText("openai gpt-e2e-mini is priced from now on.")).toBeVisible();
-  await expect(page.getByTestId("model-price-row").filter({ hasText: "gpt-e2e-mini" })).toBeVisible();
+  await expect(main(page).getByTestId("model-price-row").filter({ hasText: "gpt-e2e-mini" })).toBeVisible();
   await shot(page, "providers-price-added");
+});
+
+test("the usage page shows the provider calls an app crash left unmetered, per client", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Usage" }).click();
+  const card = page.getByRole("main").getByTestId("unmetered-calls");
+  // The seed's demo: two calls of one client that an instance crashed on this month.
+  await expect(card.getByTestId("unmetered-count")).toHaveText("2");
+  await expect(card.getByTestId("unmetered-cost")).toContainText("$0.0311");
+  await expect(card.getByTestId("unmetered-row")).toHaveCount(1);
+  await shot(page, "usage-unmetered");
 });

@@ -1,41 +1,69 @@
-import { expect as baseExpect, test, type Page } from "@playwright/test";
+import { test, type APIRequestContext, type Page } from "@playwright/test";
+import { require as requireWithTsx } from "tsx/cjs/api";
+import type * as TLlmServersModule from "../support/llm-servers";
+import { ADMIN, VIEWER, expect, main, screenshots, signIn } from "../support/e2e-dashboard";
+
+// Loaded through tsx, as in widget.spec.ts (Playwright cannot run its import.meta.url).
+const { startLlmServers } = requireWithTsx("../support/llm-servers.ts", __filename) as typeof TLlmServersModule;
+// Must match the webServer env in playwright.config.ts: the app calls these.
+const LLM_PORTS = { ollama: 3311, anthropic: 3312, openai: 3313 };
+const LLM_API_KEY = "e2e-fake-llm-key";
 
 // What an admin does with plans, in order: the tests share one server and build on
 // each other (the plan "team" created first is edited, assigned and archived later),
 // so they run serially. They touch only the plan "team" they create and the client
 // Kestrel Insurance, which no other spec uses.
 test.describe.configure({ mode: "serial" });
-// Other specs' servers and builds share these 2 cores: give each step time.
-const expect = baseExpect.configure({ timeout: 15_000 });
 test.setTimeout(120_000);
-
-const ADMIN = { email: "admin@meterline.local", password: "meterline-admin" };
-const VIEWER = { email: "viewer@meterline.local", password: "meterline-viewer" };
 const CLIENT = { search: "kestrel", name: "Kestrel Insurance" };
 
-/** Full page, except with a dialog open: a fixed overlay only covers the viewport. */
-const shot = (page: Page, name: string, fullPage = true) =>
-  page.screenshot({ path: `test-results/screenshots/plans-${name}.png`, fullPage });
-
-async function signIn(page: Page, { email, password }: { email: string; password: string }) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  // bcrypt on a busy 2-core machine: the first sign-in can take several seconds.
-  await expect(page.getByTestId("session-user")).toBeVisible({ timeout: 30_000 });
-}
+const shot = screenshots("plans");
 
 async function openClientPlanTab(page: Page) {
   await page.goto(`/clients?search=${CLIENT.search}`);
-  await page.getByTestId("client-row").first().getByRole("link").first().click();
+  await main(page).getByTestId("client-row").first().getByRole("link").first().click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(CLIENT.name);
   await page.getByRole("navigation", { name: "Client sections" }).getByRole("link", { name: "Plan", exact: true }).click();
-  await expect(page.getByTestId("client-plan-tab")).toBeVisible();
+  await expect(main(page).getByTestId("client-plan-tab")).toBeVisible();
 }
 
+/**
+ * Kestrel's own chat traffic, through the real chat API (a secret key issued on its page,
+ * the fake Anthropic server answering): the tests below need it over Team's message limit
+ * this month, whatever the date and whatever the seed placed in the month so far.
+ */
+async function sendClientMessages(page: Page, request: APIRequestContext, count: number) {
+  await page.goto(`/clients?search=${CLIENT.search}`);
+  await main(page).getByTestId("client-row").first().getByRole("link").first().click();
+  await page.getByRole("button", { name: "New API key" }).click();
+  await page.getByRole("dialog").getByLabel("Name").fill("Plans e2e traffic");
+  await page.getByRole("dialog").getByLabel(/^Secret/).check();
+  await page.getByRole("button", { name: "Create key" }).click();
+  const issued = main(page).getByTestId("issued-key");
+  await expect(issued).toHaveText(/^sk_/);
+  const key = (await issued.innerText()).trim();
+  await page.getByRole("button", { name: "Done" }).click();
+
+  const servers = await startLlmServers({ apiKey: LLM_API_KEY, ports: LLM_PORTS });
+  try {
+    for (let i = 0; i < count; i++) {
+      const response = await request.post("/api/chat", {
+        headers: { authorization: `Bearer ${key}` },
+        data: { message: `Is claim ${i + 1} covered?` },
+        timeout: 30_000,
+      });
+      expect(response.status(), await response.text()).toBe(200);
+    }
+  } finally {
+    await servers.close();
+  }
+}
+
+// Plan cards and limits are looked up inside <main>: a page loaded from its URL streams,
+// and React holds the finished content in a hidden <div> outside <main> as well (CI once
+// found the Team card twice). Same rule as billing.spec.ts.
 const limitCell = (page: Page, metric: string, plan: string) =>
-  page.getByTestId("plan-limits").locator(`tr[data-metric="${metric}"] td[data-plan="${plan}"]`);
+  page.getByRole("main").getByTestId("plan-limits").locator(`tr[data-metric="${metric}"] td[data-plan="${plan}"]`);
 
 test("an admin creates the plan Team from a copy of Pro, with a limit on a metric no code names", async ({ page }) => {
   await signIn(page, ADMIN);
@@ -57,28 +85,29 @@ test("an admin creates the plan Team from a copy of Pro, with a limit on a metri
 
   // The server refuses a negative limit; its message sits under the field and in the summary.
   await page.getByRole("button", { name: "Create plan" }).click();
-  const summary = page.getByTestId("plan-error-summary");
+  const summary = main(page).getByTestId("plan-error-summary");
   await expect(summary).toContainText("must be 0 or more");
   await expect(page.locator('tr[data-metric="messagesPerMonth"]').getByTestId("field-error")).toContainText("must be 0 or more");
   await shot(page, "create-invalid");
 
-  await page.getByLabel("Limit for messagesPerMonth").fill("50");
+  await page.getByLabel("Limit for messagesPerMonth").fill("5");
   await page.getByRole("button", { name: "Create plan" }).click();
   await expect(page).toHaveURL(/\/plans$/);
-  const card = page.locator('[data-testid="plan-card"][data-plan="team"]');
+  const card = page.getByRole("main").locator('[data-testid="plan-card"][data-plan="team"]');
   await expect(card).toContainText("Team");
   await expect(card.getByTestId("plan-base-price")).toHaveText(/\$99\.00/);
   await expect(limitCell(page, "outputTokensPerMonth", "team")).toHaveText("2,000,000");
   await expect(limitCell(page, "outputTokensPerMonth", "pro")).toHaveText("—");
-  await expect(limitCell(page, "messagesPerMonth", "team")).toHaveText("50");
+  await expect(limitCell(page, "messagesPerMonth", "team")).toHaveText("5");
   await expect(limitCell(page, "messagesPerMonth", "enterprise")).toHaveText("Unlimited");
   await shot(page, "created");
 });
 
-test("an admin moves a client to Team after reading the proration and the limits it already exceeds", async ({ page }) => {
+test("an admin moves a client to Team after reading the proration and the limits it already exceeds", async ({ page, request }) => {
   await signIn(page, ADMIN);
+  await sendClientMessages(page, request, 6);
   await openClientPlanTab(page);
-  await expect(page.getByTestId("current-plan")).toContainText("Pro");
+  await expect(main(page).getByTestId("current-plan")).toContainText("Pro");
 
   await page.getByRole("button", { name: "Change plan" }).click();
   const dialog = page.getByRole("dialog");
@@ -89,8 +118,8 @@ test("an admin moves a client to Team after reading the proration and the limits
   await expect(preview.getByTestId("preview-credit")).toHaveText(/\$\d/);
   await expect(preview.getByTestId("preview-charge")).toHaveText(/\$\d/);
   await expect(preview.getByTestId("preview-net")).toHaveText(/\$\d/);
-  // Kestrel has sent far more than 50 messages this month (the seed runs up to the current hour).
-  await expect(dialog.getByTestId("change-warnings")).toContainText(/messagesPerMonth [\d,]+ > 50/);
+  // Kestrel has sent at least the 6 messages above this month: more than Team's 5.
+  await expect(dialog.getByTestId("change-warnings")).toContainText(/messagesPerMonth [\d,]+ > 5(?!\d)/);
 
   const confirm = dialog.getByRole("button", { name: "Confirm change" });
   await expect(confirm).toBeDisabled();
@@ -103,8 +132,8 @@ test("an admin moves a client to Team after reading the proration and the limits
 
   await confirm.click();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByTestId("current-plan")).toContainText("Team");
-  const latest = page.getByTestId("plan-changes").getByRole("row").nth(1);
+  await expect(main(page).getByTestId("current-plan")).toContainText("Team");
+  const latest = main(page).getByTestId("plan-changes").getByRole("row").nth(1);
   await expect(latest).toContainText("pro");
   await expect(latest).toContainText("team");
   await expect(latest).toContainText("Moving to the team bundle, agreed by phone");
@@ -126,10 +155,10 @@ test("an admin edits Team's limit and pricing after previewing the impact, and a
   await page.getByRole("link", { name: "Edit Team" }).click();
   await expect(page).toHaveURL(/\/plans\/team\/edit/);
 
-  await page.getByLabel("Limit for messagesPerMonth").fill("40");
+  await page.getByLabel("Limit for messagesPerMonth").fill("4");
   await page.getByRole("button", { name: "Preview impact" }).click();
-  await expect(page.getByTestId("impact-count")).toHaveText(/^1 client already exceeds these limits/);
-  await expect(page.getByTestId("impact-row")).toContainText(CLIENT.name);
+  await expect(main(page).getByTestId("impact-count")).toHaveText(/^1 client already exceeds these limits/);
+  await expect(main(page).getByTestId("impact-row")).toContainText(CLIENT.name);
 
   await page.getByLabel("Base cost per month").fill("59");
   await page.getByLabel("Unit price for messages").fill("0.0025");
@@ -138,11 +167,11 @@ test("an admin edits Team's limit and pricing after previewing the impact, and a
 
   await page.getByRole("button", { name: "Save plan" }).click();
   await expect(page).toHaveURL(/\/plans$/);
-  const card = page.locator('[data-testid="plan-card"][data-plan="team"]');
+  const card = page.getByRole("main").locator('[data-testid="plan-card"][data-plan="team"]');
   await expect(card.getByTestId("plan-base-price")).toHaveText(/\$59\.00/);
   await expect(card.getByTestId("plan-version")).toHaveText("2");
-  await expect(limitCell(page, "messagesPerMonth", "team")).toHaveText("40");
-  const messagesPrice = page.getByTestId("plan-prices").locator('tr[data-metric="messages"] td[data-plan="team"]');
+  await expect(limitCell(page, "messagesPerMonth", "team")).toHaveText("4");
+  const messagesPrice = main(page).getByTestId("plan-prices").locator('tr[data-metric="messages"] td[data-plan="team"]');
   await expect(messagesPrice).toContainText("$0.0025 each");
   await expect(messagesPrice).toContainText("500 included");
   await shot(page, "edited");
@@ -161,17 +190,17 @@ test("an admin edits Team's limit and pricing after previewing the impact, and a
 
   await page.getByLabel("Base cost per month").fill("69");
   await page.getByRole("button", { name: "Save plan" }).click();
-  await expect(page.getByTestId("plan-conflict")).toBeVisible();
+  await expect(main(page).getByTestId("plan-conflict")).toBeVisible();
   await expect(page).toHaveURL(/\/plans\/team\/edit/);
   await shot(page, "edit-conflict");
   await page.goto("/plans");
-  await expect(page.locator('[data-testid="plan-card"][data-plan="team"]').getByTestId("plan-base-price")).toHaveText(/\$59\.00/);
+  await expect(page.getByRole("main").locator('[data-testid="plan-card"][data-plan="team"]').getByTestId("plan-base-price")).toHaveText(/\$59\.00/);
 });
 
 test("archiving is refused while clients are on the plan, and an empty plan is archived", async ({ page }) => {
   await signIn(page, ADMIN);
   await page.goto("/plans");
-  const team = page.locator('[data-testid="plan-card"][data-plan="team"]');
+  const team = page.getByRole("main").locator('[data-testid="plan-card"][data-plan="team"]');
   page.once("dialog", (dialog) => void dialog.accept());
   await team.getByRole("button", { name: "Archive" }).click();
   await expect(team.getByTestId("archive-error")).toHaveText(/1 client is on this plan/);
@@ -185,7 +214,7 @@ test("archiving is refused while clients are on the plan, and an empty plan is a
   await page.getByLabel("Name", { exact: true }).fill("Legacy Free");
   await page.getByRole("button", { name: "Create plan" }).click();
   await expect(page).toHaveURL(/\/plans$/);
-  const legacy = page.locator('[data-testid="plan-card"][data-plan="legacy-free"]');
+  const legacy = page.getByRole("main").locator('[data-testid="plan-card"][data-plan="legacy-free"]');
   page.once("dialog", (dialog) => void dialog.accept());
   await legacy.getByRole("button", { name: "Archive" }).click();
   await expect(legacy.getByTestId("plan-archived")).toBeVisible();
@@ -198,8 +227,8 @@ test("a viewer reads the plans but finds no way to change them", async ({ page }
   await signIn(page, VIEWER);
   await expect(page.getByTestId("session-role")).toHaveText("viewer");
   await page.goto("/plans");
-  await expect(page.getByTestId("plan-card").first()).toBeVisible();
-  await expect(page.getByTestId("plan-actions")).toHaveCount(0);
+  await expect(main(page).getByTestId("plan-card").first()).toBeVisible();
+  await expect(main(page).getByTestId("plan-actions")).toHaveCount(0);
   for (const name of ["Edit", "Create from copy", "Archive", "New plan"]) {
     await expect(page.getByRole("link", { name, exact: true })).toHaveCount(0);
     await expect(page.getByRole("button", { name, exact: true })).toHaveCount(0);
@@ -207,14 +236,14 @@ test("a viewer reads the plans but finds no way to change them", async ({ page }
   await shot(page, "viewer");
 
   await page.goto("/plans/pro/edit");
-  await expect(page.getByTestId("admin-required")).toContainText("You need the admin role");
+  await expect(main(page).getByTestId("admin-required")).toContainText("You need the admin role");
   await expect(page.getByRole("button", { name: "Save plan" })).toHaveCount(0);
   await page.goto("/plans/new?copy=pro");
-  await expect(page.getByTestId("admin-required")).toBeVisible();
+  await expect(main(page).getByTestId("admin-required")).toBeVisible();
   await shot(page, "viewer-edit");
 
   await openClientPlanTab(page);
-  await expect(page.getByTestId("plan-changes")).toBeVisible();
+  await expect(main(page).getByTestId("plan-changes")).toBeVisible();
   await expect(page.getByRole("button", { name: "Change plan" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /Upgrade/ })).toHaveCount(0);
   await shot(page, "viewer-client");

@@ -31,6 +31,10 @@ export async function createChatClient(
     model?: string;
     fallbackChain?: Array<{ provider: string; model: string }>;
     upgradeMessage?: string;
+    upgradeUrl?: string;
+    alertThresholds?: number[];
+    /** The plan's monthly base cost (USD), for proration. */
+    baseCost?: string;
   } = {},
 ) {
   await ensureModelPrices(db);
@@ -43,8 +47,10 @@ export async function createChatClient(
       name: `Chat ${suffix}`,
       limits: options.limits ?? { messagesPerMonth: 1000 },
       features: { llmProvider: provider, llmModel: options.model ?? (provider === "openai" ? "gpt-4o-mini" : provider === "ollama" ? "llama3.2" : "claude-sonnet-5-5") },
-      pricing: { baseCost: "0", currency: "USD", usageMultiplier: "1", prorationMode: "daily", metrics: {} },
+      pricing: { baseCost: options.baseCost ?? "0", currency: "USD", usageMultiplier: "1", prorationMode: "daily", metrics: {} },
       ...(options.upgradeMessage ? { upgradeMessage: options.upgradeMessage } : {}),
+      ...(options.upgradeUrl ? { upgradeUrl: options.upgradeUrl } : {}),
+      ...(options.alertThresholds ? { alertThresholds: options.alertThresholds } : {}),
     },
   });
   const client = await db.client.create({
@@ -63,9 +69,11 @@ export async function createChatClient(
   return { clientId: client.id, planKey, secretKey: secret.key, publishableKey: publishable.key };
 }
 
-export function chatHandlerFor(db: TDb, servers: TLlmServers, timeoutMs = 5_000) {
+/** The app's chat handler on this database and the fake providers; `now` pins each request's instant. */
+export function chatHandlerFor(db: TDb, servers: TLlmServers, timeoutMs = 5_000, now?: () => Date) {
   return createChatHandler({
     getDb: async () => db,
+    now,
     gateway: createLlmGateway({
       ollamaBaseUrl: servers.ollama.url,
       anthropicBaseUrl: servers.anthropic.url,

@@ -3,6 +3,7 @@ import { BarList, Card, Metric, Table, TableBody, TableCell, TableHead, TableHea
 import { api } from "@/trpc/server";
 import { formatCount, formatMoney, formatPeriod } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
+import { NearLimitList } from "@/components/near-limit-list";
 import { PageHeader } from "@/components/page-header";
 import { PlanBadge } from "@/components/status-badges";
 import { MonthlyUsageChart } from "@/components/usage-charts";
@@ -10,12 +11,13 @@ import { MonthlyUsageChart } from "@/components/usage-charts";
 export const metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
-  const [summary, activeClients, plans, topClients] = await Promise.all([
+  const [summary, activeClients, plans, topClients, nearLimit] = await Promise.all([
     api.usage.summary(),
     // Only the count is used; the smallest page keeps the query cheap.
     api.clients.list({ status: "active", pageSize: 5 }),
     api.plans.list(),
     api.usage.byClient({ sort: "costUsd", pageSize: 5 }),
+    api.usage.nearLimit({ limit: 6 }),
   ]);
   const period = formatPeriod(summary.period);
   const hasUsage = summary.monthly.some((month) => month.messages !== "0" || month.costUsd !== "0");
@@ -77,6 +79,20 @@ export default async function OverviewPage() {
           )}
         </Card>
       </div>
+
+      <Card className="mt-6" data-testid="overview-near-limit">
+        <div className="flex items-center justify-between">
+          <Title>Near or over a limit in {period}</Title>
+          <Link href="/usage" className="text-sm font-medium text-blue-600 hover:underline">
+            {nearLimit.total > nearLimit.items.length ? `All ${formatCount(nearLimit.total)}` : "Usage reports"}
+          </Link>
+        </div>
+        {nearLimit.items.length === 0 ? (
+          <p className="mt-3 text-sm text-gray-500">No client is past its plan&apos;s first alert threshold on a monthly limit.</p>
+        ) : (
+          <NearLimitList items={nearLimit.items} rowTestId="overview-near-limit-row" />
+        )}
+      </Card>
 
       <Card className="mt-6">
         <div className="flex items-center justify-between">

@@ -5,8 +5,11 @@ import { z } from "zod";
 import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { getPaymentProvider, type TGetPaymentProvider } from "@/server/payments/payment-providers";
-import { assertNoChargeInFlight, lockInvoice, parseInput, reconcileStaleCharges, stateOf, type TInvoicePaymentState, type TPaymentActor } from "@/server/payments/record-payment";
-import { assertInvoiceTransition } from "./invoice-status";
+import { parseInput } from "@/server/errors/parse-input";
+import { assertNoChargeInFlight, reconcileStaleCharges } from "@/server/payments/charge-invoice";
+import { lockInvoice, stateOf, type TInvoicePaymentState, type TPaymentActor } from "@/server/payments/invoice-money";
+import { assertInvoiceTransition } from "@/server/invoices/invoice-status";
+import { clockNow } from "@/server/clock";
 
 export const ZCancelInvoiceInput = z.object({
   invoiceId: z.uuid("must be an invoice id"),
@@ -36,6 +39,7 @@ export async function cancelInvoice(
     await tx.invoice.update({ where: { id: invoice.id }, data: { status: "cancelled" } });
     await tx.auditLog.create({
       data: {
+        createdAt: clockNow(),
         actorId: actor.id,
         actorEmail: actor.email,
         action: "invoice.cancel",

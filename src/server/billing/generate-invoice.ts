@@ -32,6 +32,7 @@ import { AppError } from "@/server/errors/app-error";
 import { ZPeriod, periodRange } from "@/server/usage/period";
 import { findInvoice, type TInvoiceDetail } from "./get-invoice";
 import { issueInvoices, type TBillingActor } from "./issue-invoices";
+import { clockNow } from "@/server/clock";
 
 /** Days between issue and due date. */
 export const DEFAULT_NET_DAYS = 14;
@@ -76,7 +77,7 @@ function isUniqueViolation(error: unknown): boolean {
 /** Issues the client's invoice for a closed period, or returns the one already issued. */
 export async function generateInvoice(db: TDb, options: TGenerateInvoiceOptions): Promise<TGenerateInvoiceResult> {
   const input = ZGenerateInvoiceInput.parse({ clientId: options.clientId, period: options.period });
-  const now = options.now ?? new Date();
+  const now = options.now ?? clockNow();
   const netDays = options.netDays ?? DEFAULT_NET_DAYS;
   assertClosedPeriod(input.period, now);
   try {

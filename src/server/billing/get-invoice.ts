@@ -7,7 +7,8 @@ import { AppError } from "@/server/errors/app-error";
 import { paymentProviderLabel } from "@/server/payments/payment-providers";
 import { refundableCharges } from "@/server/payments/refund-source";
 import { formatMinorUnits } from "@/server/plans/proration";
-import { INVOICE_STATUSES } from "./list-invoices";
+import { INVOICE_STATUSES } from "@/server/invoices/invoice-status";
+import { ZInvoicePayment } from "@/server/invoices/invoice-payment";
 import { LINE_KINDS } from "./pricing";
 
 export const ZGetInvoiceInput = z.object({ id: z.uuid("must be an invoice id") });
@@ -25,29 +26,6 @@ export const ZInvoiceLineItem = z.object({
   metadata: z.record(z.string(), z.unknown()).nullable(),
 });
 
-export const ZPaymentKind = z.enum(["charge", "refund"]);
-export const ZPaymentStatus = z.enum(["pending", "processing", "succeeded", "failed"]);
-
-/** A charge or refund as the dashboard shows it (DTO: decimal-string amount). */
-export const ZInvoicePayment = z.object({
-  id: z.string(),
-  provider: z.string(),
-  providerPaymentId: z.string().nullable(),
-  kind: ZPaymentKind,
-  status: ZPaymentStatus,
-  /** Decimal string in the payment currency's major unit. */
-  amount: z.string(),
-  currency: z.string(),
-  reference: z.string().nullable(),
-  failureReason: z.string().nullable(),
-  createdBy: z.string().nullable(),
-  createdAt: z.date(),
-  /** A refund: the charge it returned money from. */
-  refundOfId: z.string().nullable(),
-  /** False: not counted in the invoice's amounts (a duplicate charge, or its refund). */
-  applied: z.boolean(),
-});
-export type TInvoicePayment = z.infer<typeof ZInvoicePayment>;
 
 /** A succeeded charge and what is left to refund of it (refund-source.ts). */
 export const ZRefundableCharge = z.object({

@@ -11,6 +11,7 @@
 // from invoicing one client twice; a client already invoiced once the lock is held is
 // skipped. The InvoiceNumberSequence row is taken last and held to commit, so numbers
 // are gapless and ascend with the batch's client ids.
+import { clockNow } from "@/server/clock";
 import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import type { TDbClient } from "@/server/db/client";
@@ -18,7 +19,7 @@ import { AppError } from "@/server/errors/app-error";
 import { ZPlanPricing, type TPlanPricing } from "@/server/plans/plan-config";
 import { formatMinorUnits } from "@/server/plans/proration";
 import { periodRange } from "@/server/usage/period";
-import { priceUsage, type TPricedPlanChange } from "./pricing";
+import { findInvoiceOverflow, priceUsage, type TPricedPlanChange } from "./pricing";
 
 const DAY_MS = 86_400_000;
 
@@ -28,7 +29,14 @@ export type TBillingActor = { id: string | null; email: string };
 /** The actor of runs nobody signed in for (CLI, cron); the audit log names them by email. */
 export const SYSTEM_ACTOR: TBillingActor = { id: null, email: "system" };
 
-export type TIssueInvoicesOptions = { period: string; now: Date; netDays: number; actor?: TBillingActor };
+export type TIssueInvoicesOptions = {
+  period: string;
+  now: Date;
+  netDays: number;
+  actor?: TBillingActor;
+  /** When the audit entries say the invoices were issued; default the app's clock (when written). */
+  auditAt?: Date;
+};
 
 export type TIssueInvoicesResult = {
   /** clientId -> id of the invoice issued now. */
@@ -183,7 +191,14 @@ export async function issueInvoices(tx: TDbClient, clientIds: readonly string[],
       result.failed.push({ clientId: client.id, error: error! });
       continue;
     }
-    priced.push({ client, plan, changes: own, invoice: priceUsage(plan.pricing, usageOf.get(client.id) ?? {}, own) });
+    const invoice = priceUsage(plan.pricing, usageOf.get(client.id) ?? {}, own);
+    const overflow = findInvoiceOverflow(invoice);
+    if (overflow) {
+      const message = `The ${period} invoice of client ${client.id} cannot be issued: ${overflow}. Nothing was written for this client.`;
+      result.failed.push({ clientId: client.id, error: new AppError("CONFLICT", message, { clientId: client.id, period, planKey: plan.key }) });
+      continue;
+    }
+    priced.push({ client, plan, changes: own, invoice });
   }
   if (priced.length === 0) return result;
 
@@ -254,11 +269,11 @@ export async function issueInvoices(tx: TDbClient, clientIds: readonly string[],
   // Issuing is a money change: one audit entry per invoice, in the same transaction.
   const actor = options.actor ?? SYSTEM_ACTOR;
   await tx.$executeRawUnsafe(
-    // createdAt: when it was written (the column default), whatever issue date the run used.
-    `INSERT INTO "AuditLog" ("actorId", "actorEmail", action, "entityType", "entityId", "clientId", after)
+    // createdAt: when it was written (the app's clock), whatever issue date the run used.
+    `INSERT INTO "AuditLog" ("actorId", "actorEmail", action, "entityType", "entityId", "clientId", after, "createdAt")
      SELECT $2::uuid, $3, 'invoice.issue', 'Invoice', r.id::text, r."clientId",
        jsonb_build_object('number', r.number, 'period', $4::text, 'status', r.status, 'currency', r.currency,
-         'total', r.total, 'planKey', r."planKey", 'planVersion', r."planVersion", 'issuedAt', $5::text)
+         'total', r.total, 'planKey', r."planKey", 'planVersion', r."planVersion", 'issuedAt', $5::text), $6::timestamptz
      FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, number text, "clientId" uuid, currency text, status text, "planKey" text,
        "planVersion" int, total text)`,
     JSON.stringify(invoices),
@@ -266,6 +281,7 @@ export async function issueInvoices(tx: TDbClient, clientIds: readonly string[],
     actor.email,
     period,
     now.toISOString(),
+    options.auditAt ?? clockNow(),
   );
   for (const [index, { client }] of priced.entries()) result.issued.set(client.id, invoices[index]!.id);
   return result;

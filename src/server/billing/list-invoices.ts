@@ -1,6 +1,8 @@
 // Invoices across all clients, newest first, paged in SQL (the dashboard must stay
 // fast at 100,000 invoices: the order uses the issuedAt index).
 // One invoice with its lines: get-invoice.ts.
+import { INVOICE_STATUSES } from "@/server/invoices/invoice-status";
+import { containsText } from "@/server/db/text-search";
 import Decimal from "decimal.js";
 import { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
@@ -8,15 +10,12 @@ import type { TDbClient } from "@/server/db/client";
 import { formatMinorUnits } from "@/server/plans/proration";
 import { ZPeriod } from "@/server/usage/period";
 
-export const INVOICE_STATUSES = ["pending", "paid", "overdue", "cancelled", "refunded", "partially_refunded"] as const;
 /** What the list filters on: a status, or "open" (pending or overdue: still to collect). */
 export const INVOICE_STATUS_FILTERS = ["open", ...INVOICE_STATUSES] as const;
 
 /** A filter amount: a non-negative decimal with at most 2 decimals, as typed ("12.50"). */
-const ZAmountFilter = z
-  .string()
-  .trim()
-  .regex(/^\d{1,12}(\.\d{1,2})?$/, "must be an amount like 12.50");
+const AMOUNT_FILTER = /^\d{1,12}(\.\d{1,2})?$/;
+const ZAmountFilter = z.string().trim().regex(AMOUNT_FILTER, "must be an amount like 12.50");
 
 export const ZListInvoicesInput = z
   .object({
@@ -35,7 +34,9 @@ export const ZListInvoicesInput = z
     page: z.number().int().min(1).default(1),
     pageSize: z.number().int().min(5).max(200).default(20),
   })
-  .refine((input) => !input.minTotal || !input.maxTotal || new Decimal(input.minTotal).lte(input.maxTotal), {
+  // Runs even when a bound has failed its own check (zod goes on after a format issue):
+  // compare only two well-formed amounts, decimal.js throws on anything else.
+  .refine(({ minTotal, maxTotal }) => !minTotal || !maxTotal || !AMOUNT_FILTER.test(minTotal) || !AMOUNT_FILTER.test(maxTotal) || new Decimal(minTotal).lte(maxTotal), {
     message: "must not be above the maximum",
     path: ["minTotal"],
   });
@@ -78,13 +79,13 @@ const SEARCH_CLIENT_IDS_MAX = 1_000;
  * 100,000 invoices). A search matching very many clients falls back to the join.
  */
 async function searchCondition(db: TDbClient, search: string, maxClientIds: number): Promise<Prisma.InvoiceWhereInput[]> {
-  const number: Prisma.InvoiceWhereInput = { number: { contains: search, mode: "insensitive" } };
+  const number: Prisma.InvoiceWhereInput = { number: containsText(search) };
   const clients = await db.client.findMany({
-    where: { name: { contains: search, mode: "insensitive" } },
+    where: { name: containsText(search) },
     select: { id: true },
     take: maxClientIds + 1,
   });
-  if (clients.length > maxClientIds) return [number, { client: { name: { contains: search, mode: "insensitive" } } }];
+  if (clients.length > maxClientIds) return [number, { client: { name: containsText(search) } }];
   return clients.length === 0 ? [number] : [number, { clientId: { in: clients.map((c) => c.id) } }];
 }
 

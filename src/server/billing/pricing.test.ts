@@ -2,8 +2,8 @@ import Decimal from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { minorUnitDigits } from "@/server/plans/currency";
-import { ZPlanPricing, type TPlanPricingInput } from "@/server/plans/plan-config";
-import { priceUsage, type TPricedPlanChange } from "./pricing";
+import { ZPlanPricing, ZSavedPlanPricing, MAX_LIMIT, type TPlanPricingInput } from "@/server/plans/plan-config";
+import { findInvoiceOverflow, priceUsage, type TPricedPlanChange } from "./pricing";
 
 const pricing = (input: TPlanPricingInput) => ZPlanPricing.parse(input);
 
@@ -251,4 +251,42 @@ describe("priceUsage properties", () => {
       { numRuns: 2000 },
     );
   }, 60_000);
+});
+
+describe("findInvoiceOverflow: what the invoice columns cannot hold", () => {
+  // The largest prices a plan may be saved with.
+  const largest = ZSavedPlanPricing.parse({
+    baseCost: "9999999999.99",
+    currency: "USD",
+    usageMultiplier: "999.9999999999",
+    metrics: {
+      messages: { unitPrice: "9999999.9999999999" },
+      tokens: { unitPrice: "9999999.9999999999", tiers: { mode: "graduated", tiers: [{ upTo: 10, unitPrice: "0.0000000001" }, { upTo: null, unitPrice: "9999999.9999999999" }] } },
+    },
+  });
+  const change: TPricedPlanChange = { id: "c1", fromPlanKey: "a", toPlanKey: "b", effectiveAt: new Date("2026-10-15T00:00:00Z"), creditAmount: "9999999999.99", chargeAmount: "9999999999.99" };
+
+  it.each([
+    ["the largest saved prices, no usage, two plan changes", {}, [change, { ...change, id: "c2" }], null],
+    ["the largest saved prices and 90 units", { messages: "90" }, [change], null],
+    ["a usage line past 10^12", { messages: "101" }, [], /^the messages line comes to 1009999999\d{3}\.\d\d USD, and an invoice line must stay below 1,000,000,000,000$/],
+    ["lines that fit but a total that does not", { messages: "60", tokens: "60" }, [], /the total comes to .* USD, and an invoice total must stay below 1,000,000,000,000/],
+  ] as const)("%s", (_name, usage, changes, expected) => {
+    const overflow = findInvoiceOverflow(priceUsage(largest, usage, changes));
+    if (expected === null) expect(overflow).toBeNull();
+    else expect(overflow).toMatch(expected);
+  });
+
+  it("with any saved prices, every unit price and quantity fits at usage up to the largest limit; only amounts can overflow", () => {
+    const arbDecimal = (digits: number) =>
+      fc.tuple(fc.bigInt({ min: 0n, max: 10n ** BigInt(digits) - 1n }), fc.bigInt({ min: 0n, max: 10n ** 10n - 1n })).map(([int, frac]) => `${int}.${frac.toString().padStart(10, "0")}`);
+    fc.assert(
+      fc.property(arbDecimal(7), arbDecimal(3), fc.integer({ min: 1, max: 1000 }), fc.bigInt({ min: 0n, max: BigInt(MAX_LIMIT) }), (unitPrice, usageMultiplier, unit, usage) => {
+        const plan = ZSavedPlanPricing.parse({ baseCost: "9999999999.99", currency: "USD", usageMultiplier, metrics: { messages: { unitPrice, unit } } });
+        const overflow = findInvoiceOverflow(priceUsage(plan, { messages: usage.toString() }));
+        expect(overflow ?? "").not.toMatch(/unit price|quantity/);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -185,3 +185,32 @@ export function priceUsage(
   const total = amounts.reduce((sum, amount) => sum.plus(amount), new Exact(0));
   return { currency, lines, total: toFixedAmount(total, digits) };
 }
+
+/**
+ * What the invoice columns hold (prisma/schema.prisma): amounts and totals NUMERIC(14,2),
+ * unit prices NUMERIC(20,10), quantities NUMERIC(24,6); each below 10^(p-s).
+ */
+const COLUMN_BOUNDS = {
+  amount: { below: new Exact("1e12"), words: "1,000,000,000,000" },
+  unitPrice: { below: new Exact("1e10"), words: "10,000,000,000" },
+  quantity: { below: new Exact("1e18"), words: "10^18" },
+} as const;
+
+/**
+ * The first figure of a priced invoice that its column cannot hold, in words; null when
+ * all fit. Plan bounds keep prices and base costs inside their columns, but usage has no
+ * bound a plan could promise: a large enough volume at a high price makes a line or the
+ * total too large to store, and one such invoice must not fail a whole batch with a
+ * numeric overflow.
+ */
+export function findInvoiceOverflow(invoice: TPricedInvoice): string | null {
+  const tooLarge = (value: string, column: keyof typeof COLUMN_BOUNDS) => new Exact(value).abs().gte(COLUMN_BOUNDS[column].below);
+  for (const line of invoice.lines) {
+    const name = line.metric ? `the ${line.metric} line` : `the ${line.kind} line`;
+    if (tooLarge(line.amount, "amount")) return `${name} comes to ${line.amount} ${invoice.currency}, and an invoice line must stay below ${COLUMN_BOUNDS.amount.words}`;
+    if (tooLarge(line.unitPrice, "unitPrice")) return `${name}'s unit price is ${line.unitPrice}, and a unit price must stay below ${COLUMN_BOUNDS.unitPrice.words}`;
+    if (tooLarge(line.quantity, "quantity")) return `${name}'s quantity is ${line.quantity}, and a quantity must stay below ${COLUMN_BOUNDS.quantity.words}`;
+  }
+  if (tooLarge(invoice.total, "amount")) return `the total comes to ${invoice.total} ${invoice.currency}, and an invoice total must stay below ${COLUMN_BOUNDS.amount.words}`;
+  return null;
+}

@@ -41,6 +41,7 @@ import { AppError } from "@/server/errors/app-error";
 import { ZPlanPricing, describePlanIssues } from "@/server/plans/plan-config";
 import { recentPeriods } from "@/server/usage/period";
 import { priceUsage } from "./pricing";
+import { clockNow } from "@/server/clock";
 
 export const ZRevenueInput = z.object({ months: z.number().int().min(1).max(36).default(12) });
 export type TRevenueInput = z.input<typeof ZRevenueInput>;
@@ -157,7 +158,7 @@ function emptyTotals(periods: readonly string[]): TCurrencyTotals {
   };
 }
 
-export async function getRevenueAnalytics(db: TDbClient, rawInput: TRevenueInput, now: Date = new Date()): Promise<TRevenueAnalytics> {
+export async function getRevenueAnalytics(db: TDbClient, rawInput: TRevenueInput, now: Date = clockNow()): Promise<TRevenueAnalytics> {
   const { months } = ZRevenueInput.parse(rawInput);
   const periods = revenuePeriods(months, now);
   const from = periods[0]!;

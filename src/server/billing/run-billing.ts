@@ -15,6 +15,7 @@ import { ZPeriod, periodRange } from "@/server/usage/period";
 import { inTransaction } from "@/server/db/client";
 import { DEFAULT_NET_DAYS, assertClosedPeriod } from "./generate-invoice";
 import { issueInvoices, type TBillingActor } from "./issue-invoices";
+import { clockNow } from "@/server/clock";
 
 /** Clients per transaction: big enough to amortise round trips, small enough to keep locks short. */
 export const BATCH_SIZE = 500;
@@ -50,6 +51,8 @@ export type TRunBillingOptions = TRunBillingInput & {
   batchSize?: number;
   /** Recorded on each invoice's audit entry; default SYSTEM_ACTOR. */
   actor?: TBillingActor;
+  /** See TIssueInvoicesOptions.auditAt (the demo seed dates its history). */
+  auditAt?: Date;
   /** Called once per client, after its batch committed. */
   onProgress?: (progress: TBillingProgress) => void;
 };
@@ -57,7 +60,7 @@ export type TRunBillingOptions = TRunBillingInput & {
 export async function runBilling(db: TDb, options: TRunBillingOptions): Promise<TRunBillingResult> {
   const started = performance.now();
   const { period } = ZRunBillingInput.parse({ period: options.period });
-  const now = options.now ?? new Date();
+  const now = options.now ?? clockNow();
   assertClosedPeriod(period, now);
   const { end } = periodRange(period);
 
@@ -82,7 +85,7 @@ export async function runBilling(db: TDb, options: TRunBillingOptions): Promise<
   };
   let done = 0;
   const batchSize = options.batchSize ?? BATCH_SIZE;
-  const issue = { period, now, netDays: options.netDays ?? DEFAULT_NET_DAYS, actor: options.actor };
+  const issue = { period, now, netDays: options.netDays ?? DEFAULT_NET_DAYS, actor: options.actor, auditAt: options.auditAt };
   for (let i = 0; i < pending.length; i += batchSize) {
     const batch = pending.slice(i, i + batchSize).map((c) => c.id);
     const outcome = await inTransaction(db, (tx) => issueInvoices(tx, batch, issue), { timeout: 120_000, maxWait: 120_000 });

@@ -3,6 +3,7 @@ import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { ZPlanLimits, ZProviderChain } from "@/server/plans/plan-config";
 import { periodOf, recentPeriods } from "@/server/usage/period";
+import { clockNow } from "@/server/clock";
 
 export const ZGetClientInput = z.object({ id: z.uuid("must be a client id") });
 
@@ -76,7 +77,7 @@ export const ZClientDetail = z.object({
 });
 export type TClientDetail = z.infer<typeof ZClientDetail>;
 
-export async function getClientOrThrow(db: TDbClient, id: string, now: Date = new Date()): Promise<TClientDetail> {
+export async function getClientOrThrow(db: TDbClient, id: string, now: Date = clockNow()): Promise<TClientDetail> {
   const periods = recentPeriods(12, now);
   const period = periodOf(now);
   const client = await db.client.findUnique({

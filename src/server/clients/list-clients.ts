@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { containsText } from "@/server/db/text-search";
 import type { TDbClient } from "@/server/db/client";
 import { periodOf } from "@/server/usage/period";
+import { clockNow } from "@/server/clock";
 
 export const ZListClientsInput = z.object({
   search: z.string().trim().max(100).optional(),
@@ -38,7 +40,7 @@ export type TListClientsOutput = z.infer<typeof ZListClientsOutput>;
 export async function listClients(
   db: TDbClient,
   rawInput: TListClientsInput,
-  now: Date = new Date(),
+  now: Date = clockNow(),
 ): Promise<TListClientsOutput> {
   const input = ZListClientsInput.parse(rawInput);
   const search = input.search || undefined;
@@ -47,9 +49,9 @@ export async function listClients(
     status: input.status,
     OR: search
       ? [
-          { name: { contains: search, mode: "insensitive" as const } },
-          { slug: { contains: search, mode: "insensitive" as const } },
-          { billingEmail: { contains: search, mode: "insensitive" as const } },
+          { name: containsText(search) },
+          { slug: containsText(search) },
+          { billingEmail: containsText(search) },
         ]
       : undefined,
   };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import type { TSessionUser } from "@/server/auth/session";
+import { clockNow } from "@/server/clock";
 
 export const ZSetClientStatusInput = z.object({
   id: z.uuid("must be a client id"),
@@ -23,6 +24,7 @@ export async function setClientStatus(
     const after = await tx.client.update({ where: { id: input.id }, data: { status: input.status }, select: { id: true, status: true } });
     await tx.auditLog.create({
       data: {
+        createdAt: clockNow(),
         actorId: actor.id,
         actorEmail: actor.email,
         action: "client.status_change",

@@ -5,7 +5,8 @@ import { z } from "zod";
 import type { TSessionUser } from "@/server/auth/session";
 import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { parseInput } from "@/server/payments/record-payment";
+import { parseInput } from "@/server/errors/parse-input";
+import { clockNow } from "@/server/clock";
 
 const MAX_ADDRESS_LINES = 6;
 
@@ -49,6 +50,7 @@ export async function updateBillingDetails(db: TDb, rawInput: TUpdateBillingDeta
     const after = await tx.client.update({ where: { id }, data: details, select: SELECT });
     await tx.auditLog.create({
       data: {
+        createdAt: clockNow(),
         actorId: actor.id,
         actorEmail: actor.email,
         action: "client.billing_details",

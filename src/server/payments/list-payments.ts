@@ -1,7 +1,7 @@
 // Payment history: charges and refunds across invoices, newest first, paged in SQL
 // (the (clientId, createdAt) index serves a client's history).
 import { z } from "zod";
-import { ZInvoicePayment } from "@/server/billing/get-invoice";
+import { ZInvoicePayment } from "@/server/invoices/invoice-payment";
 import type { TDbClient } from "@/server/db/client";
 import { formatMinorUnits } from "@/server/plans/proration";
 

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "@/server/errors/app-error";
 import type { PaymentProvider } from "./payment-provider";
+import { clockNow } from "@/server/clock";
 
 export const MANUAL_PROVIDER_NAME = "manual";
 
@@ -49,6 +50,6 @@ export function createManualProvider(): PaymentProvider {
     verifyWebhook: () => {
       throw new AppError("NOT_FOUND", "The manual payment provider receives no webhooks.");
     },
-    parseEvent: (event) => ({ eventId: event.id, type: event.type, kind: "ignored", occurredAt: new Date() }),
+    parseEvent: (event) => ({ eventId: event.id, type: event.type, kind: "ignored", occurredAt: clockNow() }),
   };
 }

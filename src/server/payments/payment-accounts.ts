@@ -7,7 +7,9 @@ import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { ZOptionalProviderId } from "./payment-provider";
 import { getPaymentProvider, type TGetPaymentProvider } from "./payment-providers";
-import { parseInput, type TPaymentActor } from "./record-payment";
+import { parseInput } from "@/server/errors/parse-input";
+import type { TPaymentActor } from "./invoice-money";
+import { clockNow } from "@/server/clock";
 
 export const ZPaymentAccount = z.object({
   provider: z.string(),
@@ -81,6 +83,7 @@ export async function setPaymentAccount(
     });
     await tx.auditLog.create({
       data: {
+        createdAt: clockNow(),
         actorId: actor.id,
         actorEmail: actor.email,
         action: "payment_account.set",
@@ -104,6 +107,7 @@ export async function removePaymentAccount(db: TDb, rawInput: TRemovePaymentAcco
     await tx.paymentAccount.delete({ where: { clientId_provider: { clientId: input.clientId, provider: input.provider } } });
     await tx.auditLog.create({
       data: {
+        createdAt: clockNow(),
         actorId: actor.id,
         actorEmail: actor.email,
         action: "payment_account.remove",

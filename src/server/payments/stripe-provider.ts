@@ -261,7 +261,10 @@ export function createStripeProvider(config: TStripeConfig): PaymentProvider {
         const reason = error instanceof Error ? error.message : String(error);
         throw new AppError("BAD_REQUEST", `Invalid Stripe webhook signature: ${reason}`);
       }
-      return { id: event.id, type: event.type, payload: JSON.parse(rawBody) as unknown };
+      // Signed but not an event (no id or type): nothing to store it under.
+      const envelope = z.object({ id: z.string().min(1).max(255), type: z.string().min(1).max(255) }).safeParse(event);
+      if (!envelope.success) throw new AppError("BAD_REQUEST", "The body is not a Stripe event: it has no id or type.");
+      return { id: envelope.data.id, type: envelope.data.type, payload: JSON.parse(rawBody) as unknown };
     },
     parseEvent: (event): TParsedWebhookEvent => {
       const envelope = ZEventEnvelope.parse(event.payload);

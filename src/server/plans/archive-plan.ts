@@ -5,6 +5,7 @@ import type { TSessionUser } from "@/server/auth/session";
 import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { PLAN_DETAIL_SELECT, ZExistingPlanKey, toPlanDetail, type TPlanDetail } from "./get-plan";
+import { clockNow } from "@/server/clock";
 
 export const ZArchivePlanInput = z.object({ key: ZExistingPlanKey });
 export type TArchivePlanInput = z.infer<typeof ZArchivePlanInput>;
@@ -32,6 +33,7 @@ export async function archivePlan(db: TDb, input: TArchivePlanInput, actor: TSes
       await tx.planConfig.update({ where: { key: input.key }, data: { active: false } });
       await tx.auditLog.create({
         data: {
+          createdAt: clockNow(),
           actorId: actor.id,
           actorEmail: actor.email,
           action: "plan.archive",

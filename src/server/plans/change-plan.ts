@@ -16,6 +16,8 @@ import { ZExistingPlanKey } from "./get-plan";
 import { findLimitOverages } from "./limit-overages";
 import { ZPlanLimits, ZPlanPricing, ZProrationMode, type TPlanLimits, type TPlanPricing } from "./plan-config";
 import { prorateChange } from "./proration";
+import { resolveAlertsForNewLimits } from "@/server/alerts/resolve-alerts";
+import { clockNow } from "@/server/clock";
 
 export const ZPreviewPlanChangeInput = z.object({
   clientId: z.uuid("must be a client id"),
@@ -126,7 +128,7 @@ async function computePlanChange(
   input: TPreviewPlanChangeInput,
   now: Date,
   lock: boolean,
-): Promise<{ client: TChangeClient; preview: TPlanChangePreview }> {
+): Promise<{ client: TChangeClient; preview: TPlanChangePreview; toLimits: Record<string, number | null> }> {
   const client = await loadClient(db, input.clientId, lock);
   const plans = await loadPlans(db, [...new Set([client.planKey, input.toPlanKey])], lock);
   const from = plans.get(client.planKey);
@@ -149,6 +151,7 @@ async function computePlanChange(
       );
   return {
     client,
+    toLimits: to.limits,
     preview: {
       clientId: client.id,
       fromPlan: { key: from.key, name: from.name, version: from.version },
@@ -176,7 +179,7 @@ async function computePlanChange(
 export async function previewPlanChange(
   db: TDbClient,
   input: TPreviewPlanChangeInput,
-  now: Date = new Date(),
+  now: Date = clockNow(),
 ): Promise<TPlanChangePreview> {
   return (await computePlanChange(db, input, now, false)).preview;
 }
@@ -193,10 +196,10 @@ export async function changePlan(
   db: TDb,
   input: TChangePlanInput,
   actor: TSessionUser,
-  now: Date = new Date(),
+  now: Date = clockNow(),
 ): Promise<TChangePlanOutput> {
   return inTransaction(db, async (tx) => {
-    const { client, preview } = await computePlanChange(tx, input, now, true);
+    const { client, preview, toLimits } = await computePlanChange(tx, input, now, true);
     if (preview.noop) return { ...preview, planChangeId: null };
     if (preview.requiresConfirmation && !input.confirmWarnings) {
       throw new AppError(
@@ -208,8 +211,11 @@ export async function changePlan(
     }
 
     await tx.client.update({ where: { id: client.id }, data: { planKey: preview.toPlan.key } });
+    // Alerts the new limits put usage back under are resolved (the outbox sends alert.resolved).
+    await resolveAlertsForNewLimits(tx, { scope: { clientId: client.id }, period: preview.period, limits: toLimits, now });
     const change = await tx.planChange.create({
       data: {
+        createdAt: now,
         clientId: client.id,
         fromPlanKey: preview.fromPlan.key,
         fromPlanVersion: preview.fromPlan.version,
@@ -228,6 +234,7 @@ export async function changePlan(
     });
     await tx.auditLog.create({
       data: {
+        createdAt: now,
         actorId: actor.id,
         actorEmail: actor.email,
         action: "client.plan_change",

@@ -10,10 +10,12 @@ import {
   ZPlanDefinition,
   ZPlanFeatures,
   ZPlanLimits,
-  ZPlanPricing,
+  ZSavedPlanPricing,
+  describePlanIssues,
   withPathsInMessages,
   type TPlanDefinition,
 } from "./plan-config";
+import { clockNow } from "@/server/clock";
 
 /** Fields a copy may leave out: they are then taken whole from the plan copied. */
 const COPYABLE_FIELDS = ["limits", "features", "pricing"] as const;
@@ -28,7 +30,7 @@ export const ZCreatePlanInput = z
   .object({
     copyFrom: ZExistingPlanKey.optional(),
     plan: withPathsInMessages(
-      ZPlanDefinition.extend({ limits: ZPlanLimits.optional(), features: ZPlanFeatures.optional(), pricing: ZPlanPricing.optional() }),
+      ZPlanDefinition.extend({ limits: ZPlanLimits.optional(), features: ZPlanFeatures.optional(), pricing: ZSavedPlanPricing.optional() }),
     ),
   })
   .superRefine((input, ctx) => {
@@ -62,6 +64,15 @@ async function definitionOf(db: TDbClient, input: TCreatePlanInput): Promise<TPl
   if (!limits || !features || !pricing) {
     throw new AppError("BAD_REQUEST", "A new plan needs limits, features and pricing, or a plan to copy them from (copyFrom).");
   }
+  // Pricing copied from a plan saved under older bounds must meet today's, as if it were typed.
+  const saved = input.plan.pricing === undefined ? ZSavedPlanPricing.safeParse(pricing) : null;
+  if (saved && !saved.success) {
+    const issues = describePlanIssues(saved.error).map((issue) => `pricing.${issue}`);
+    throw new AppError("BAD_REQUEST", `The pricing of "${input.copyFrom}" cannot be copied as it is: ${issues.join("; ")}. Send the pricing with the new plan.`, {
+      field: "pricing",
+      issues,
+    });
+  }
   return { ...input.plan, limits, features, pricing };
 }
 
@@ -72,6 +83,7 @@ export async function createPlan(db: TDb, input: TCreatePlanInput, actor: TSessi
       if (await tx.planConfig.findUnique({ where: { key: definition.key }, select: { key: true } })) throw duplicateKey(definition.key);
       const row = await tx.planConfig.create({
         data: {
+          createdAt: clockNow(),
           key: definition.key,
           name: definition.name,
           description: definition.description ?? null,
@@ -88,9 +100,10 @@ export async function createPlan(db: TDb, input: TCreatePlanInput, actor: TSessi
         select: PLAN_DETAIL_SELECT,
       });
       const snapshot = planSnapshot({ ...definition, version: 1, active: true });
-      await tx.planConfigVersion.create({ data: { planKey: row.key, version: 1, snapshot, createdBy: actor.email } });
+      await tx.planConfigVersion.create({ data: { createdAt: clockNow(), planKey: row.key, version: 1, snapshot, createdBy: actor.email } });
       await tx.auditLog.create({
         data: {
+          createdAt: clockNow(),
           actorId: actor.id,
           actorEmail: actor.email,
           action: "plan.create",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { planLimits } from "../../config/planLimits";
+import { defaultPlans } from "./default-plans";
 import {
   checkLimit,
   describePlanIssues,
@@ -58,7 +58,7 @@ function issuesOf(input: unknown): { path: string; message: string }[] {
 }
 
 describe("ZPlanDefinition accepts valid plans", () => {
-  it.each(Object.entries(planLimits))("the default %s plan parses", (_key, plan) => {
+  it.each(Object.entries(defaultPlans))("the default %s plan parses", (_key, plan) => {
     expect(issuesOf(plan)).toEqual([]);
   });
 
@@ -96,6 +96,30 @@ describe("ZPlanDefinition refuses bad plans and names the field", () => {
       input: planWith({ limits: { tokensPerMonth: "1000" as unknown as number } }),
       path: "limits.tokensPerMonth",
       message: /number, or null/,
+    },
+    {
+      name: "a limit past what the counters hold",
+      input: planWith({ limits: { messagesPerMonth: 1e20 } }),
+      path: "limits.messagesPerMonth",
+      message: /at most 99,999,999,999,999/,
+    },
+    {
+      name: "a 30-digit base cost (would overflow the invoice and proration columns)",
+      input: planWith({ pricing: { ...basePlan.pricing, baseCost: "1".repeat(30) } }),
+      path: "pricing.baseCost",
+      message: /less than 10,000,000,000/,
+    },
+    {
+      name: "an upgrade link that runs script",
+      input: planWith({ upgradeUrl: "javascript:alert(document.cookie)" }),
+      path: "upgradeUrl",
+      message: /https:\/\//,
+    },
+    {
+      name: "an upgrade link over plain http to another host",
+      input: planWith({ upgradeUrl: "http://example.com/pricing" }),
+      path: "upgradeUrl",
+      message: /https:\/\//,
     },
     {
       name: "a metric name that is not camelCase",
@@ -219,6 +243,55 @@ describe("ZPlanDefinition refuses bad plans and names the field", () => {
     const result = ZPlanDefinition.safeParse(planWith({ limits: { messagesPerMonth: -1 } }));
     expect(result.success).toBe(false);
     if (!result.success) expect(describePlanIssues(result.error)).toEqual(["limits.messagesPerMonth: must be 0 or more (null means unlimited)"]);
+  });
+});
+
+describe("a saved plan's prices keep every invoice line's unit price inside NUMERIC(20,10)", () => {
+  const pricingWith = (patch: Record<string, unknown>) => planWith({ pricing: { baseCost: "10", currency: "USD", ...patch } });
+  it.each([
+    ["a unit price of 10,000,000", pricingWith({ metrics: { messages: { unitPrice: "10000000" } } }), "pricing.metrics.messages.unitPrice", /^must be less than 10,000,000 \(times the usage multiplier/],
+    [
+      "a tier price of 10,000,000",
+      pricingWith({ metrics: { tokens: { unitPrice: "1", tiers: { mode: "volume", tiers: [{ upTo: null, unitPrice: "10000000.5" }] } } } }),
+      "pricing.metrics.tokens.tiers.tiers.0.unitPrice",
+      /^must be less than 10,000,000/,
+    ],
+    ["a usage multiplier of 1,000", pricingWith({ usageMultiplier: "1000" }), "pricing.usageMultiplier", /^must be less than 1,000$/],
+    ["a base cost of 10,000,000,000", pricingWith({ baseCost: "10000000000" }), "pricing.baseCost", /^must be less than 10,000,000,000/],
+  ])("refuses %s", (_name, input, path, message) => {
+    const issues = issuesOf(input);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.path).toBe(path);
+    expect(issues[0]!.message).toMatch(message);
+  });
+
+  it("accepts the largest prices and limits, and a stored plan above the saving bounds still reads", () => {
+    const largest = {
+      baseCost: "9999999999.99",
+      currency: "USD",
+      usageMultiplier: "999.9999999999",
+      metrics: { messages: { unitPrice: "9999999.9999999999" } },
+    };
+    expect(issuesOf(planWith({ pricing: largest, limits: { messagesPerMonth: 99_999_999_999_999 } }))).toEqual([]);
+    expect(ZPlanPricing.safeParse({ ...largest, usageMultiplier: "5000", metrics: { messages: { unitPrice: "99999999" } } }).success).toBe(true);
+  });
+});
+
+describe("reserved names are refused as limit, feature and price keys, naming the key", () => {
+  // JSON.parse makes "__proto__" an own key, as a request body does; an object literal would set the prototype.
+  const withKey = (key: string) => JSON.parse(`{ ${JSON.stringify(key)}: 5, "messagesPerMonth": 10 }`) as Record<string, number>;
+  it.each(["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf"])("%s", (key) => {
+    expect(issuesOf(planWith({ limits: withKey(key) }))).toEqual([{ path: `limits.${key}`, message: "is a reserved name; choose another" }]);
+    const features = JSON.parse(`{ ${JSON.stringify(key)}: true }`) as Record<string, boolean>;
+    expect(issuesOf(planWith({ features }))).toEqual([{ path: `features.${key}`, message: "is a reserved name; choose another" }]);
+    const metrics = JSON.parse(`{ ${JSON.stringify(key)}: { "unitPrice": "0.01" } }`) as Record<string, { unitPrice: string }>;
+    expect(issuesOf(planWith({ pricing: { ...basePlan.pricing, metrics } }))).toEqual([
+      { path: `pricing.metrics.${key}`, message: "is a reserved name; choose another" },
+    ]);
+  });
+
+  it("names that merely contain one are fine", () => {
+    expect(issuesOf(planWith({ limits: { constructorsPerMonth: 5, prototypeRuns: null } }))).toEqual([]);
   });
 });
 

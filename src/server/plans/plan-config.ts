@@ -5,6 +5,7 @@
 // hold 0.1 exactly, and prices are multiplied by millions of units. Callers turn
 // the strings into Prisma.Decimal / decimal.js values.
 import { z } from "zod";
+import { RESERVED_KEY_MESSAGE, isReservedKey } from "@/server/errors/reserved-keys";
 import { MAX_STORED_DECIMALS, isIsoCurrency, minorUnitDigits } from "./currency";
 
 // ---------------------------------------------------------------------------
@@ -44,10 +45,12 @@ const METRIC_NAME = /^[a-zA-Z][a-zA-Z0-9]*$/;
 /**
  * A record keyed by camelCase names. Keys are checked here rather than with a key
  * schema so that the issue sits at the key's own path with a readable message
- * (zod's key schema reports only "Invalid key in record").
+ * (zod's key schema reports only "Invalid key in record"). Reserved names (__proto__,
+ * constructor, prototype...) are refused on the input as sent: zod's record drops a
+ * "__proto__" key before any check of its result could see it.
  */
 function metricRecord<T extends z.ZodType>(value: T) {
-  return z.record(z.string(), value).superRefine((record, ctx) => {
+  const record = z.record(z.string(), value).superRefine((record, ctx) => {
     for (const key of Object.keys(record)) {
       if (!METRIC_NAME.test(key)) {
         ctx.addIssue({
@@ -58,22 +61,74 @@ function metricRecord<T extends z.ZodType>(value: T) {
       }
     }
   });
+  const checked = z
+    .unknown()
+    .superRefine((input, ctx) => {
+      if (input === null || typeof input !== "object" || Array.isArray(input)) return;
+      for (const key of Object.keys(input)) {
+        if (isReservedKey(key)) ctx.addIssue({ code: "custom", path: [key], message: RESERVED_KEY_MESSAGE });
+      }
+    })
+    .pipe(record);
+  // Parses exactly like `record` once the keys are checked; the cast keeps its input type for callers.
+  return checked as unknown as z.ZodType<z.output<typeof record>, z.input<typeof record>>;
 }
 
 // ---------------------------------------------------------------------------
 // Money
 // ---------------------------------------------------------------------------
 
-/** A non-negative decimal string with at most 10 decimals (NUMERIC(20,10)): "29", "0.002". */
-export const ZDecimalString = z
-  .string({
-    error: (issue) =>
-      issue.input === undefined ? "is required" : 'must be a decimal string such as "0.002", not a number',
-  })
-  .regex(
-    /^\d+(\.\d{1,10})?$/,
-    'must be a non-negative decimal string with at most 10 decimals, such as "0.002" (no sign, exponent or comma)',
-  );
+const DECIMAL_STRING = /^\d+(\.\d{1,10})?$/;
+const DECIMAL_STRING_MESSAGE = 'must be a non-negative decimal string with at most 10 decimals, such as "0.002" (no sign, exponent or comma)';
+
+/** Digits before the point, leading zeros aside: "0012.50" -> 2. Only for strings matching DECIMAL_STRING. */
+function integerDigits(value: string): number {
+  return value.split(".")[0]!.replace(/^0+(?=\d)/, "").length;
+}
+
+/** 10^digits with thousands separators: 7 -> "10,000,000". */
+function powerOfTenInWords(digits: number): string {
+  return `1${"0".repeat(digits)}`.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/**
+ * A non-negative decimal string below 10^maxIntegerDigits. One check, so text that is
+ * not a decimal gets the one format message (a refinement would run after a failed
+ * format check too, and add a second message).
+ */
+function decimalStringBelow(maxIntegerDigits: number) {
+  const bound = powerOfTenInWords(maxIntegerDigits);
+  return z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? "is required" : 'must be a decimal string such as "0.002", not a number',
+    })
+    .superRefine((value, ctx) => {
+      if (!DECIMAL_STRING.test(value)) ctx.addIssue({ code: "custom", message: DECIMAL_STRING_MESSAGE });
+      else if (integerDigits(value) > maxIntegerDigits) {
+        ctx.addIssue({ code: "custom", message: `must be less than ${bound} (at most ${maxIntegerDigits} digits before the point)` });
+      }
+    });
+}
+
+/**
+ * A non-negative decimal string that fits NUMERIC(20,10) (unit prices are stored so on
+ * invoice lines): at most 10 digits before the point and 10 after: "29", "0.002".
+ */
+export const ZDecimalString = decimalStringBelow(10);
+
+/** A limit fits the counters it is compared with (NUMERIC(24,10): 14 digits before the point). */
+export const MAX_LIMIT = 99_999_999_999_999;
+
+/**
+ * Where a plan's upgrade link may point: https, or http on this machine (a local demo).
+ * Anything else (javascript:, data:, file:) would run or leak in the widget's page.
+ */
+export const ZUpgradeUrl = z.url("must be a URL").refine((value) => {
+  if (!URL.canParse(value)) return true; // z.url has said so
+  const url = new URL(value);
+  return url.protocol === "https:" || (url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname));
+}, "must be an https:// URL (http:// only for localhost)");
 
 /** An ISO 4217 code whose amounts fit the stored NUMERIC(14,2) columns (so not KWD, BHD...). */
 export const ZCurrency = z.string({ error: "must be a 3-letter uppercase ISO 4217 code, e.g. USD" }).superRefine((code, ctx) => {
@@ -101,7 +156,11 @@ function significantDecimals(value: string): number {
 
 /** metric -> limit per period; null means unlimited. */
 export const ZPlanLimits = metricRecord(
-  z.number({ error: "must be a number, or null for unlimited" }).nonnegative("must be 0 or more (null means unlimited)").nullable(),
+  z
+    .number({ error: "must be a number, or null for unlimited" })
+    .nonnegative("must be 0 or more (null means unlimited)")
+    .max(MAX_LIMIT, "must be at most 99,999,999,999,999 (use null for unlimited)")
+    .nullable(),
 );
 
 /** flag -> boolean | string, e.g. { toolsEnabled: true, llmProvider: "anthropic" }. */
@@ -222,6 +281,33 @@ export const ZPlanPricing = z
     }
   });
 
+/** Digits before the point a saved plan's unit prices and usage multiplier may have. */
+export const MAX_UNIT_PRICE_DIGITS = 7;
+export const MAX_MULTIPLIER_DIGITS = 3;
+
+/**
+ * Pricing a plan may be SAVED with. An invoice's usage line carries unitPrice x
+ * usageMultiplier as its unit price, in NUMERIC(20,10): unit prices below 10,000,000
+ * and a multiplier below 1,000 keep that product below 10^10 (the base cost, below
+ * 10^10, and the proration amounts it yields already fit). Checked when a plan is
+ * saved, not when a stored one is read (ZPlanPricing), so that a plan saved under
+ * older bounds can still be invoiced and left.
+ */
+export const ZSavedPlanPricing = ZPlanPricing.superRefine((pricing, ctx) => {
+  const check = (value: unknown, path: Array<string | number>, maxDigits: number) => {
+    // Values that are not decimal strings have their own issue already.
+    if (typeof value !== "string" || !DECIMAL_STRING.test(value) || integerDigits(value) <= maxDigits) return;
+    const bound = powerOfTenInWords(maxDigits);
+    const why = path.at(-1) === "usageMultiplier" ? "" : ` (times the usage multiplier, it is an invoice line's unit price)`;
+    ctx.addIssue({ code: "custom", path, message: `must be less than ${bound}${why}` });
+  };
+  check(pricing.usageMultiplier, ["usageMultiplier"], MAX_MULTIPLIER_DIGITS);
+  for (const [metric, price] of Object.entries(pricing.metrics ?? {})) {
+    check(price?.unitPrice, ["metrics", metric, "unitPrice"], MAX_UNIT_PRICE_DIGITS);
+    price?.tiers?.tiers?.forEach((tier, index) => check(tier?.unitPrice, ["metrics", metric, "tiers", "tiers", index, "unitPrice"], MAX_UNIT_PRICE_DIGITS));
+  }
+});
+
 // ---------------------------------------------------------------------------
 // Client and usage JSON columns
 // ---------------------------------------------------------------------------
@@ -255,7 +341,7 @@ export const ZPlanDefinition = z.object({
   sortOrder: z.number({ error: "must be a whole number" }).int("must be a whole number").default(0),
   limits: ZPlanLimits,
   features: ZPlanFeatures,
-  pricing: ZPlanPricing,
+  pricing: ZSavedPlanPricing,
   /** Percentages of a limit at which an alert is sent, ascending. */
   alertThresholds: z
     .array(z.number().int("must be a whole percentage").min(1, "must be at least 1").max(1000, "must be at most 1000"))
@@ -264,7 +350,7 @@ export const ZPlanDefinition = z.object({
       message: "must ascend without duplicates, e.g. [80, 100]",
     }),
   upgradeMessage: z.string().min(1, "must not be empty").default(DEFAULT_UPGRADE_MESSAGE),
-  upgradeUrl: z.url("must be a URL").optional(),
+  upgradeUrl: ZUpgradeUrl.optional(),
 });
 
 export type TPlanLimits = z.infer<typeof ZPlanLimits>;

@@ -7,6 +7,7 @@ import { periodOf } from "@/server/usage/period";
 import { ZExistingPlanKey } from "./get-plan";
 import { ZLimitOverage, findLimitOverages } from "./limit-overages";
 import { ZPlanLimits, withPathsInMessages } from "./plan-config";
+import { clockNow } from "@/server/clock";
 
 /** At most this many (client, limit) rows are listed; `count` counts every client. */
 export const IMPACT_MAX_ROWS = 200;
@@ -30,7 +31,7 @@ export const ZPlanImpact = z.object({
 });
 export type TPlanImpact = z.infer<typeof ZPlanImpact>;
 
-export async function previewPlanImpact(db: TDbClient, input: TPreviewPlanImpactInput, now: Date = new Date()): Promise<TPlanImpact> {
+export async function previewPlanImpact(db: TDbClient, input: TPreviewPlanImpactInput, now: Date = clockNow()): Promise<TPlanImpact> {
   const plan = await db.planConfig.findUnique({ where: { key: input.key }, select: { key: true } });
   if (!plan) throw new AppError("NOT_FOUND", `No plan with the key "${input.key}".`, { key: input.key });
   const period = periodOf(now);

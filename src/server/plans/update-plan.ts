@@ -8,6 +8,9 @@ import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { PLAN_DETAIL_SELECT, ZExistingPlanKey, planSnapshot, toPlanDetail, type TPlanDetail } from "./get-plan";
 import { ZPlanDefinition, withPathsInMessages } from "./plan-config";
+import { clockNow } from "@/server/clock";
+import { resolveAlertsForNewLimits } from "@/server/alerts/resolve-alerts";
+import { periodOf } from "@/server/usage/period";
 
 export const ZUpdatePlanInput = z.object({
   key: ZExistingPlanKey,
@@ -22,7 +25,7 @@ function staleVersion(key: string, expectedVersion: number, currentVersion: numb
   return new AppError("CONFLICT", "The plan was changed by someone else; reload", { key, expectedVersion, currentVersion });
 }
 
-export async function updatePlan(db: TDb, input: TUpdatePlanInput, actor: TSessionUser): Promise<TPlanDetail> {
+export async function updatePlan(db: TDb, input: TUpdatePlanInput, actor: TSessionUser, now: Date = clockNow()): Promise<TPlanDetail> {
   return inTransaction(db, async (tx) => {
     const before = await tx.planConfig.findUnique({ where: { key: input.key }, select: PLAN_DETAIL_SELECT });
     if (!before) throw new AppError("NOT_FOUND", `No plan with the key "${input.key}".`, { key: input.key });
@@ -53,12 +56,15 @@ export async function updatePlan(db: TDb, input: TUpdatePlanInput, actor: TSessi
       throw staleVersion(input.key, input.expectedVersion, current?.version ?? before.version);
     }
 
+    // Clients on the plan whose usage the new limits put back under a threshold: resolved.
+    await resolveAlertsForNewLimits(tx, { scope: { planKey: input.key }, period: periodOf(now), limits: plan.limits, now });
     const after = await tx.planConfig.findUniqueOrThrow({ where: { key: input.key }, select: PLAN_DETAIL_SELECT });
     const snapshot = planSnapshot({ ...plan, key: input.key, version, active: after.active });
-    await tx.planConfigVersion.create({ data: { planKey: input.key, version, snapshot, createdBy: actor.email } });
+    await tx.planConfigVersion.create({ data: { createdAt: now, planKey: input.key, version, snapshot, createdBy: actor.email } });
     const previous = toPlanDetail(before);
     await tx.auditLog.create({
       data: {
+        createdAt: now,
         actorId: actor.id,
         actorEmail: actor.email,
         action: "plan.update",

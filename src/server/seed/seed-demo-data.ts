@@ -8,14 +8,15 @@
 // inserts nothing twice and rows generated for a day are identical on every run in
 // the same month. The month matters because volume curves and client ages are laid
 // out relative to the first day of the current month (the "anchor"); data runs up to
-// the start of the current hour, so two runs within the hour give the same counts.
+// the start of the current minute, so two runs within the minute give the same counts.
+// `now` comes from the app's clock (APP_NOW pins it): the seed never reads the date itself.
 //
 // Money: model prices are decimal strings, per-call costs are computed with decimal.js
 // and stored as decimal strings (NUMERIC(20,10)); no float touches an amount.
 import { createHash } from "node:crypto";
 import bcrypt from "bcryptjs";
 import Decimal from "decimal.js";
-import { planLimits } from "@/config/planLimits";
+import { defaultPlans } from "@/server/plans/default-plans";
 import { env } from "@/env";
 import { Prisma } from "@/generated/prisma/client";
 import type { InvoiceStatus } from "@/generated/prisma/enums";
@@ -30,6 +31,8 @@ import {
   type TProviderChain,
 } from "@/server/plans/plan-config";
 import { seedDemoInvoices } from "./seed-demo-invoices";
+import { clockNow } from "@/server/clock";
+import { seedDemoAlerts } from "./seed-demo-alerts";
 
 // ---------------------------------------------------------------------------
 // Fixed inputs
@@ -73,7 +76,7 @@ export const DEMO_MODEL_PRICES: readonly {
   { provider: "ollama", model: "llama3.2", inputPer1M: "0", outputPer1M: "0", cachedInputPer1M: null },
 ];
 
-type TPlanKey = keyof typeof planLimits;
+type TPlanKey = keyof typeof defaultPlans;
 type TIndustry = "retail" | "software" | "travel" | "finance" | "health" | "local";
 type TModelRef = { provider: TLlmProvider; model: string };
 
@@ -365,6 +368,7 @@ export function seedUuid(name: string): string {
 // Dates (all UTC)
 // ---------------------------------------------------------------------------
 
+const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -385,16 +389,23 @@ export type TSeedReference = {
   anchor: Date;
   /** First day of the month 11 months before the anchor: 12 months of history. */
   windowStart: Date;
-  /** No usage after this instant: the start of the current hour. */
+  /** No usage after this instant: the start of the current minute. */
   cutoff: Date;
 };
+
+/**
+ * The current month always holds at least this many days of traffic: early in a month
+ * (on the 1st at 00:05, say) those days are compressed into the time that has passed, so
+ * the dashboard's "this period" figures and the plan tab's bars show something on any day.
+ */
+export const CURRENT_MONTH_MIN_DAYS = 3;
 
 export function seedReference(now: Date): TSeedReference {
   const anchor = startOfUtcMonth(now);
   return {
     anchor,
     windowStart: startOfUtcMonth(now, -11),
-    cutoff: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS),
+    cutoff: new Date(Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS),
   };
 }
 
@@ -478,9 +489,16 @@ export function generateClientUsage(
   const windowMs = reference.windowStart.getTime();
   const windowDays = (anchorMs - windowMs) / DAY_MS + 31;
   const cutoffMs = reference.cutoff.getTime();
+  // The current month's calls are laid out on a virtual timeline of at least
+  // CURRENT_MONTH_MIN_DAYS days, then squeezed into [anchor, cutoff]. Past months, and any
+  // day after the first few of a month, are untouched (scale 1).
+  const virtualEndMs = Math.max(cutoffMs, anchorMs + CURRENT_MONTH_MIN_DAYS * DAY_MS);
+  const scale = (cutoffMs - anchorMs) / (virtualEndMs - anchorMs);
+  const realMs = (virtualMs: number) =>
+    virtualMs < anchorMs || virtualEndMs === cutoffMs ? virtualMs : Math.min(cutoffMs, anchorMs + Math.floor((virtualMs - anchorMs) * scale));
   const createdMs = client.createdAt.getTime();
-  const endMs = client.suspendedDaysBeforeAnchor ? anchorMs - client.suspendedDaysBeforeAnchor * DAY_MS : cutoffMs;
-  const conversationsFromMs = Math.floor(cutoffMs / DAY_MS) * DAY_MS - (CONVERSATION_DAYS - 1) * DAY_MS;
+  const endMs = client.suspendedDaysBeforeAnchor ? anchorMs - client.suspendedDaysBeforeAnchor * DAY_MS : virtualEndMs;
+  const conversationsFromMs = Math.floor(virtualEndMs / DAY_MS) * DAY_MS - (CONVERSATION_DAYS - 1) * DAY_MS;
 
   const primary: TModelRef = client.override ?? {
     provider: plan.features.llmProvider as TLlmProvider,
@@ -570,7 +588,7 @@ export function generateClientUsage(
         status === "error" ? (rng() < 0.4 ? 30_000 : 200 + Math.floor(rng() * 1_300)) : latencyMs(rng, modelRef, outputTokens);
       const cost = status === "error" ? new Decimal(0) : callCostUsd(modelRef, inputTokens, cachedInputTokens, outputTokens);
 
-      if (call.atMs < createdMs || call.atMs > cutoffMs || call.atMs >= endMs || refused.has(call.conversation)) return;
+      if (call.atMs < createdMs || call.atMs > virtualEndMs || call.atMs >= endMs || refused.has(call.conversation)) return;
       // What the plan's enforcement would have refused never became a usage event.
       const m = month!;
       const isNewConversation = !started.has(call.conversation);
@@ -598,7 +616,7 @@ export function generateClientUsage(
       const idempotencyKey = `seed-${client.slug}-${dayKey}-${index}`;
       const eventId = seedUuid(`usage-event/${client.slug}/${idempotencyKey}`);
       const conversationId = seedUuid(`conversation/${client.slug}/${dayKey}/${call.conversation}`);
-      const occurredAt = new Date(call.atMs);
+      const occurredAt = new Date(realMs(call.atMs));
       events.push({
         id: eventId,
         clientId: client.id,
@@ -637,7 +655,7 @@ export function generateClientUsage(
       };
       const fill = (text: string) => text.replace(/\{n\}|\{code\}|\{d\}/g, (placeholder) => values[placeholder]!);
       const userText = fill(question);
-      const answeredAt = new Date(call.atMs + latency);
+      const answeredAt = new Date(Math.max(occurredAt.getTime() + 1, realMs(call.atMs + latency)));
       let conversation = dayConversations.get(call.conversation);
       if (!conversation) {
         conversation = {
@@ -682,7 +700,7 @@ export function generateClientUsage(
 // ---------------------------------------------------------------------------
 
 export type TSeedDemoDataOptions = {
-  /** The present; defaults to the clock. Only its month and hour matter. */
+  /** The present; defaults to the app's clock. Only its month and minute matter. */
   now?: Date;
   /** How many demo clients (1-25, default all), taken round-robin across plans. */
   clients?: number;
@@ -739,10 +757,10 @@ export function pickDemoClients(count: number = DEMO_CLIENTS.length): TDemoClien
 }
 
 function parsedPlans(): TPlanDefinition[] {
-  return Object.values(planLimits).map((input) => {
+  return Object.values(defaultPlans).map((input) => {
     const result = ZPlanDefinition.safeParse(input);
     if (!result.success) {
-      throw new Error(`src/config/planLimits.ts: plan "${input.key}" is invalid:\n  ${describePlanIssues(result.error).join("\n  ")}`);
+      throw new Error(`src/config/defaultPlans.ts: plan "${input.key}" is invalid:\n  ${describePlanIssues(result.error).join("\n  ")}`);
     }
     return result.data;
   });
@@ -767,7 +785,7 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
     mark = at;
     return elapsed;
   };
-  const now = options.now ?? new Date();
+  const now = options.now ?? clockNow();
   const reference = seedReference(now);
   const demoClients = pickDemoClients(options.clients);
 
@@ -779,11 +797,14 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
   );
   for (const plan of plans.filter((p) => !existingPlans.has(p.key))) {
     await db.planConfig.create({
-      data: { ...plan, version: 1, active: true, limits: plan.limits, features: plan.features, pricing: plan.pricing },
+      data: { ...plan, version: 1, active: true, limits: plan.limits, features: plan.features, pricing: plan.pricing, createdAt: now, updatedAt: now },
     });
   }
+  // Version 1 of each plan is in force from before the oldest demo client: billing picks
+  // the version a period started under by this date.
+  const plansFrom = new Date(Math.min(reference.windowStart.getTime(), ...demoClients.map((c) => demoClientCreatedAt(c, reference).getTime())));
   const planVersions = await db.planConfigVersion.createMany({
-    data: plans.map((plan) => ({ planKey: plan.key, version: 1, snapshot: { ...plan, version: 1, active: true }, createdBy: "seed" })),
+    data: plans.map((plan) => ({ planKey: plan.key, version: 1, snapshot: { ...plan, version: 1, active: true }, createdBy: "seed", createdAt: plansFrom })),
     skipDuplicates: true,
   });
   const modelPrices = await db.modelPrice.createMany({
@@ -844,6 +865,7 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
     if (pending.length >= EVENT_BATCH) await flush();
   }
   await flush();
+  await seedAbandonedAttempts(db, clients, reference);
   const usageTime = lap();
 
   const conversations = await insertInBatches(allConversations, (data) => db.conversation.createMany({ data, skipDuplicates: true }));
@@ -853,6 +875,7 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
   const usageCounters = await refreshUsageCounters(
     db,
     clients.map((c) => c.id),
+    now,
   );
   const counterTime = lap();
 
@@ -871,6 +894,9 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
     adminUsers++;
   }
   const adminTime = lap();
+
+  // After the clients and their plans: alerts and the outbox messages that told them.
+  await seedDemoAlerts(db, now);
 
   // Last: billing reads the usage counters refreshed above.
   const billed =
@@ -938,6 +964,39 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
 }
 
 /**
+ * Two chat calls of the first paid client that an app instance crashed on this month:
+ * abandoned attempts, shown on the Usage page as unmetered provider spend (the demo's
+ * clients never crash on their own). Deterministic ids: a re-run adds nothing.
+ */
+async function seedAbandonedAttempts(db: TDb, clients: (TDemoClient & { id: string })[], reference: TSeedReference): Promise<void> {
+  const client = clients.find((c) => c.plan !== "free" && !c.suspendedDaysBeforeAnchor);
+  if (!client) return;
+  const anchorMs = reference.anchor.getTime();
+  const elapsedMs = reference.cutoff.getTime() - anchorMs;
+  const crashes = [
+    { share: 0.45, cost: "0.0169" },
+    { share: 0.8, cost: "0.0142" },
+  ];
+  await db.chatAttempt.createMany({
+    data: crashes.map((crash, index) => {
+      const at = new Date(anchorMs + Math.floor(elapsedMs * crash.share));
+      return {
+        id: seedUuid(`chat-attempt/${client.slug}/${reference.anchor.toISOString()}/${index}`),
+        clientId: client.id,
+        idempotencyKey: `seed-crash-${client.slug}-${reference.anchor.toISOString().slice(0, 7)}-${index}`,
+        requestHash: "seed",
+        status: "abandoned" as const,
+        leaseExpiresAt: new Date(at.getTime() + 5 * 60_000),
+        estimatedCostUsd: crash.cost,
+        createdAt: at,
+        updatedAt: new Date(Math.min(at.getTime() + 5 * 60_000, reference.cutoff.getTime())),
+      };
+    }),
+    skipDuplicates: true,
+  });
+}
+
+/**
  * Gives the demo client the DEMO_WIDGET_KEY publishable key and the demo page's origins.
  * Also on an already-seeded database: missing origins are added (the client's own are
  * kept), and the key is matched by its hash, so a re-run adds nothing twice and a key an
@@ -988,12 +1047,12 @@ async function insertUsageEvents(db: TDb, rows: TDemoUsageEvent[]): Promise<numb
  * statement (period in UTC). A message is a call that did not fail; a conversation is
  * a distinct conversationId. Returns the number of counter rows written.
  */
-export async function refreshUsageCounters(db: TDb, clientIds: string[]): Promise<number> {
+export async function refreshUsageCounters(db: TDb, clientIds: string[], now: Date): Promise<number> {
   if (clientIds.length === 0) return 0;
   const ids = Prisma.join(clientIds.map((id) => Prisma.sql`${id}::uuid`));
   return db.$executeRaw`
     INSERT INTO "UsageCounter" ("clientId", "period", "metric", "value", "updatedAt")
-    SELECT u."clientId", u.period, m.metric, m.value, now()
+    SELECT u."clientId", u.period, m.metric, m.value, ${now}::timestamptz
     FROM (
       SELECT
         "clientId",

@@ -19,7 +19,9 @@ import Decimal from "decimal.js";
 import { markOverdueInvoices } from "@/server/billing/invoice-status";
 import { runBilling } from "@/server/billing/run-billing";
 import type { TDb } from "@/server/db/client";
-import { markInvoicePaid, refundInvoice, type TPaymentActor } from "@/server/payments/record-payment";
+import type { TPaymentActor } from "@/server/payments/invoice-money";
+import { markInvoicePaid } from "@/server/payments/mark-invoice-paid";
+import { refundInvoice } from "@/server/payments/refund-invoice";
 import { periodRange, recentPeriods } from "@/server/usage/period";
 
 const HOUR_MS = 3_600_000;
@@ -188,15 +190,17 @@ function demoInvoiceIssuedAt(period: string, now: Date): Date {
 }
 
 export async function seedDemoInvoices(db: TDb, options: TSeedDemoInvoicesOptions): Promise<TSeedDemoInvoicesResult> {
-  // markInvoicePaid refuses a date in the future: a `now` ahead of the clock is the clock.
-  const now = new Date(Math.min(options.now.getTime(), Date.now()));
+  const now = options.now;
   const periods = recentPeriods(DEMO_INVOICE_MONTHS + 1, now).slice(0, DEMO_INVOICE_MONTHS);
   const result: TSeedDemoInvoicesResult = { invoices: 0, charges: 0, refunds: 0, overdue: 0 };
 
   // Oldest first, so invoice numbers ascend with the issue dates. A period nobody
   // was a client in costs two counts.
   for (const period of periods) {
-    const run = await runBilling(db, { period, now: demoInvoiceIssuedAt(period, now), netDays: DEMO_INVOICE_NET_DAYS });
+    // The seeded history's audit trail is dated like the history: issued at the issue date,
+    // before the payments the seed records afterwards (at their own instants).
+    const issuedAt = demoInvoiceIssuedAt(period, now);
+    const run = await runBilling(db, { period, now: issuedAt, netDays: DEMO_INVOICE_NET_DAYS, auditAt: issuedAt });
     if (run.failed.length > 0) {
       throw new Error(`Demo billing of ${period} failed for ${run.failed.map((f) => `${f.clientId}: ${f.message}`).join("; ")}`);
     }
@@ -222,11 +226,11 @@ export async function seedDemoInvoices(db: TDb, options: TSeedDemoInvoicesOption
     const fresh = (status === "pending" || status === "overdue") && row.amountPaid.isZero();
     if (fresh) {
       const amount = fate.kind === "partially_paid" ? fate.amount : undefined;
-      ({ status } = await markInvoicePaid(db, { invoiceId: row.id, reference: fate.reference, receivedAt: fate.receivedAt, amount }, DEMO_PAYMENT_ACTOR));
+      ({ status } = await markInvoicePaid(db, { invoiceId: row.id, reference: fate.reference, receivedAt: fate.receivedAt, amount }, DEMO_PAYMENT_ACTOR, { now }));
       result.charges++;
     }
     if (fate.kind === "paid" && fate.refund && status === "paid" && row.amountRefunded.isZero()) {
-      await refundInvoice(db, { invoiceId: row.id, amount: fate.refund.amount, reason: fate.refund.reason }, DEMO_PAYMENT_ACTOR);
+      await refundInvoice(db, { invoiceId: row.id, amount: fate.refund.amount, reason: fate.refund.reason }, DEMO_PAYMENT_ACTOR, { now });
       result.refunds++;
     }
   }

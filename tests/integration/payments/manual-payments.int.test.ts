@@ -1,8 +1,11 @@
+import { clockNow } from "@/server/clock";
 import { beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "@/server/auth/session";
 import { AppError } from "@/server/errors/app-error";
 import { inTransaction } from "@/server/db/client";
-import { markInvoicePaid, recordProviderCharge, refundInvoice } from "@/server/payments/record-payment";
+import { recordProviderCharge } from "@/server/payments/charge-invoice";
+import { markInvoicePaid } from "@/server/payments/mark-invoice-paid";
+import { refundInvoice } from "@/server/payments/refund-invoice";
 import { createTestAdmin } from "../../support/fixtures";
 import { describeEachDatabase } from "../../support/test-database";
 import { createTestInvoice, invoiceMoney, rejection } from "./payment-test-support";
@@ -128,7 +131,7 @@ describeEachDatabase("payments: bank transfers and refunds", (testDb) => {
     const recorded = await inTransaction(db, (tx) =>
       recordProviderCharge(
         tx,
-        { invoiceId: invoice.id, provider: "stripe", providerPaymentId: "pi_late_full", status: "succeeded", amount: "100.00", currency: "usd", occurredAt: new Date() },
+        { invoiceId: invoice.id, provider: "stripe", providerPaymentId: "pi_late_full", status: "succeeded", amount: "100.00", currency: "usd", occurredAt: clockNow() },
         { id: null, email: "webhook:stripe" },
       ),
     );

@@ -5,7 +5,7 @@ import { type AppError } from "@/server/errors/app-error";
 import type { PaymentProvider } from "@/server/payments/payment-provider";
 import { listPaymentAccounts, removePaymentAccount, setPaymentAccount } from "@/server/payments/payment-accounts";
 import { getPaymentProvider } from "@/server/payments/payment-providers";
-import { chargeInvoice } from "@/server/payments/record-payment";
+import { chargeInvoice } from "@/server/payments/charge-invoice";
 import { createStripeProvider } from "@/server/payments/stripe-provider";
 import { createTestAdmin } from "../../support/fixtures";
 import { startStripeServer, type TStripeServer } from "../../support/stripe-server";

@@ -4,12 +4,14 @@ import { createTestClient, uniqueSuffix } from "../../support/fixtures";
 
 export async function createTestInvoice(
   db: TDbClient,
-  options: { total?: string; currency?: string; status?: "pending" | "overdue" | "cancelled" } = {},
+  options: { id?: string; total?: string; currency?: string; status?: "pending" | "overdue" | "cancelled" } = {},
 ): Promise<{ id: string; number: string; clientId: string }> {
   const client = await createTestClient(db);
   const total = options.total ?? "100.00";
   return db.invoice.create({
     data: {
+      // A chosen id: the invoice a webhook named before it existed.
+      ...(options.id ? { id: options.id } : {}),
       number: `TEST-${uniqueSuffix()}`,
       clientId: client.id,
       period: "2026-10",

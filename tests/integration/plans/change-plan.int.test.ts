@@ -1,3 +1,4 @@
+import { clockNow } from "@/server/clock";
 import type { TRPCError } from "@trpc/server";
 import { expect, it } from "vitest";
 import { changePlan, previewPlanChange } from "@/server/plans/change-plan";
@@ -103,7 +104,7 @@ describeEachDatabase("plans: changing a client's plan", (testDb) => {
   it("a downgrade that this period's usage already exceeds needs confirmWarnings; without it nothing is written", async () => {
     const { db } = testDb();
     const { starter, pro, clientId } = await starterAndPro({ proLimits: { messagesPerMonth: 500, tokensPerMonth: null } });
-    await db.usageCounter.create({ data: { clientId, period: periodOf(new Date()), metric: "messages", value: "600" } });
+    await db.usageCounter.create({ data: { clientId, period: periodOf(clockNow()), metric: "messages", value: "600" } });
 
     const preview = await asViewer().plans.previewChange({ clientId, toPlanKey: pro });
     expect(preview.warnings).toEqual([{ limitKey: "messagesPerMonth", current: "600", newLimit: 500 }]);

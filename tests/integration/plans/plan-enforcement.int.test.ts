@@ -1,23 +1,14 @@
 // Plans are data: what an admin saves is enforced on the client's next chat request,
 // with no restart and no code change.
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import type { TSession } from "@/server/auth/session";
 import { createTestAdmin } from "../../support/fixtures";
 import { chatHandlerFor, chatRequest, createChatClient } from "../../support/chat-fixtures";
-import { startLlmServers, type TLlmServers } from "../../support/llm-servers";
 import { describeEachDatabase } from "../../support/test-database";
+import { fakeProvidersForFile } from "../../support/fake-providers";
 import { callerFor, definitionOf, teamPlan } from "./plan-test-support";
 
-let servers: TLlmServers;
-beforeAll(async () => {
-  servers = await startLlmServers();
-});
-afterAll(async () => {
-  await servers.close();
-});
-beforeEach(() => {
-  servers.anthropic.reset();
-});
+const servers = fakeProvidersForFile();
 
 describeEachDatabase("plans: edits are enforced on the next request", (testDb) => {
   let admin: TSession;

@@ -1,3 +1,4 @@
+import { clockNow } from "@/server/clock";
 import type { TRPCError } from "@trpc/server";
 import { expect, it } from "vitest";
 import { AppError } from "@/server/errors/app-error";
@@ -206,7 +207,7 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
     const { db } = testDb();
     const key = uniquePlanKey();
     await asAdmin().plans.create({ plan: teamPlan(key) });
-    const period = periodOf(new Date());
+    const period = periodOf(clockNow());
     const [heavy, atLimit, light] = await Promise.all(
       ["Heavy", "At limit", "Light"].map((name) => createTestClient(db, { planKey: key, name: `${name} ${key}` })),
     );

@@ -1,3 +1,4 @@
+import { clockNow } from "@/server/clock";
 import { expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
@@ -11,7 +12,7 @@ describeEachDatabase("model prices", (testDb) => {
     const admin = await createTestAdmin(db, "admin");
     const caller = createCaller(createTRPCContext({ db, session: { user: admin }, headers: new Headers() }));
     const model = `model-${admin.id.slice(0, 8)}`;
-    const before = new Date();
+    const before = clockNow();
     await db.modelPrice.create({
       data: { provider: "openai", model, inputPer1M: "1", outputPer1M: "2", effectiveFrom: new Date(before.getTime() - 86_400_000) },
     });

@@ -178,3 +178,34 @@ describeEachDatabase(
   },
   ["pglite"],
 );
+
+describeEachDatabase(
+  "demo seed minutes into a month: the current period is never empty",
+  (testDb) => {
+    const NEW_YEAR = new Date("2027-01-01T00:05:00Z");
+
+    it("every active client has this month's usage, all of it between the 1st at 00:00 and now", async () => {
+      const { db, sql } = testDb();
+      await seedDemoData(db, { now: NEW_YEAR, clients: 5 });
+      const active = await db.client.findMany({ where: { status: "active" }, select: { id: true, slug: true } });
+      expect(active.length).toBeGreaterThan(0);
+      const counters = await db.usageCounter.findMany({ where: { period: "2027-01", metric: "messages" }, select: { clientId: true, value: true } });
+      for (const client of active) {
+        const messages = counters.find((c) => c.clientId === client.id)?.value.toNumber() ?? 0;
+        expect(messages, client.slug).toBeGreaterThan(0);
+      }
+      const [bounds] = await sql.query<{ first: Date; last: Date; later: number }>(
+        `SELECT min("occurredAt") AS first, max("occurredAt") AS last,
+                (SELECT count(*)::int FROM "Message" WHERE "createdAt" > $1) AS later
+         FROM "UsageEvent" WHERE "occurredAt" >= '2027-01-01T00:00:00Z'`,
+        [NEW_YEAR],
+      );
+      expect(new Date(bounds!.first).getTime()).toBeGreaterThanOrEqual(Date.UTC(2027, 0, 1));
+      expect(new Date(bounds!.last).getTime()).toBeLessThanOrEqual(NEW_YEAR.getTime());
+      expect(bounds!.later).toBe(0);
+      // December was closed five minutes ago: its invoices are out.
+      expect(await db.invoice.count({ where: { period: "2026-12" } })).toBeGreaterThan(0);
+    });
+  },
+  ["pglite"],
+);

@@ -20,6 +20,7 @@ import { PaymentProviders } from "./payment-providers";
 import { RunBillingButton } from "./run-billing-button";
 import { WebhookEvents } from "./webhook-events";
 import { RevenueByPlan, RevenueCharts, RevenueKpis, describeWindow } from "./revenue-summary";
+import { clockNow } from "@/server/clock";
 
 export const metadata = { title: "Billing" };
 
@@ -54,7 +55,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
     getSession(),
   ]);
   const canAct = session?.user.role === "admin";
-  const now = new Date();
+  const now = clockNow();
 
   const currencies = revenue.currencies.map((entry) => entry.currency);
   const current = revenue.currencies.find((entry) => entry.currency === requestedCurrency) ?? revenue.currencies[0];

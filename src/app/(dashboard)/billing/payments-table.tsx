@@ -25,7 +25,7 @@ type TPaymentRow = {
   clientName?: string;
 };
 
-const timeFormat = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hour12: false, timeZoneName: "short" });
+const timeFormat = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
 /** "09:39 UTC": the date sits above it. */
 function formatTime(date: Date): string {
   return timeFormat.format(date);

@@ -62,3 +62,16 @@ export function Section({ title, description, children, testId }: { title: strin
     </section>
   );
 }
+
+/** Validation messages by path ("limits.<metric>") or row id ("limits#<id>"). */
+export type TFormErrors = Record<string, string[] | undefined>;
+
+/** Messages at any of the given keys, joined; undefined when there are none. */
+export function errorsAt(errors: TFormErrors, ...keys: string[]): string[] | undefined {
+  const found = keys.flatMap((key) => errors[key] ?? []);
+  return found.length ? found : undefined;
+}
+
+export function replaceRow<T extends { id: string }>(rows: T[], id: string, patch: Partial<T>): T[] {
+  return rows.map((row) => (row.id === id ? { ...row, ...patch } : row));
+}

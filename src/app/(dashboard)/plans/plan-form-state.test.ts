@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planLimits } from "@/config/planLimits";
+import { defaultPlans } from "@/server/plans/default-plans";
 import { ZPlanDefinition } from "@/server/plans/plan-config";
 import {
   blankFormState,
@@ -14,25 +14,25 @@ import {
 } from "./plan-form-state";
 
 describe("plan form state", () => {
-  it.each(Object.values(planLimits))("opening and saving $key unchanged gives back the same plan", (input) => {
+  it.each(Object.values(defaultPlans))("opening and saving $key unchanged gives back the same plan", (input) => {
     const plan = ZPlanDefinition.parse(input);
     expect(ZPlanDefinition.parse(formStateToPlan(planToFormState(plan)))).toEqual(plan);
   });
 
   it("a ticked Unlimited saves null whatever the number field holds", () => {
-    const state = planToFormState(ZPlanDefinition.parse(planLimits.free));
+    const state = planToFormState(ZPlanDefinition.parse(defaultPlans.free));
     state.limits = state.limits.map((row) => (row.metric === "messagesPerMonth" ? { ...row, value: "500", unlimited: true } : row));
     expect(formStateToPlan(state).limits.messagesPerMonth).toBeNull();
   });
 
   it("a new metric row becomes a limit without any code knowing its name", () => {
-    const state = planToFormState(ZPlanDefinition.parse(planLimits.pro));
+    const state = planToFormState(ZPlanDefinition.parse(defaultPlans.pro));
     state.limits.push({ ...emptyLimitRow(), metric: "outputTokensPerMonth", value: "2,000,000" });
     expect(ZPlanDefinition.parse(formStateToPlan(state)).limits.outputTokensPerMonth).toBe(2_000_000);
   });
 
   it("an empty tier bound is the unbounded top tier", () => {
-    const plan = formStateToPlan(planToFormState(ZPlanDefinition.parse(planLimits.pro)));
+    const plan = formStateToPlan(planToFormState(ZPlanDefinition.parse(defaultPlans.pro)));
     expect(plan.pricing.metrics?.tokens?.tiers?.tiers.at(-1)?.upTo).toBeNull();
   });
 

@@ -13,7 +13,10 @@ import { ZPlanDefinition, type TPlanDefinitionInput } from "@/server/plans/plan-
 import { useTRPC } from "@/trpc/react";
 import { PLAN_PRIMARY_BUTTON, PLAN_SECONDARY_BUTTON } from "./plan-action-styles";
 import { Field, INPUT, Section, inputClass } from "./plan-form-fields";
-import { FeaturesSection, LimitsSection, PricingSection, type TFormErrors } from "./plan-form-sections";
+import { FeaturesSection } from "./features-section";
+import { LimitsSection } from "./limits-section";
+import { PricingSection } from "./pricing-section";
+import type { TFormErrors } from "./plan-form-fields";
 import {
   duplicateNameIssues,
   formStateToPlan,

@@ -13,6 +13,7 @@ import { UsageTab } from "./usage-tab";
 import { InvoicesTab } from "./invoices-tab";
 import { PlanTab } from "./plan-tab";
 import { ProviderTab } from "./provider-tab";
+import { AlertsTab } from "./alerts-tab";
 
 const TABS = [
   { key: "overview", label: "Overview" },
@@ -20,6 +21,7 @@ const TABS = [
   { key: "invoices", label: "Invoices" },
   { key: "plan", label: "Plan" },
   { key: "provider", label: "Provider" },
+  { key: "alerts", label: "Alerts" },
 ] as const;
 type TTab = (typeof TABS)[number]["key"];
 
@@ -81,7 +83,8 @@ export default async function ClientPage({ params, searchParams }: TPageProps) {
       {tab === "usage" ? <UsageTab client={client} /> : null}
       {tab === "invoices" ? <InvoicesTab client={client} /> : null}
       {tab === "plan" ? <PlanTab client={client} /> : null}
-      {tab === "provider" ? <ProviderTab client={client} /> : null}
+      {tab === "provider" ? <ProviderTab client={client} canEdit={canEdit} /> : null}
+      {tab === "alerts" ? <AlertsTab client={client} canEdit={canEdit} /> : null}
     </div>
   );
 }

@@ -1,11 +1,21 @@
 import { Card, Text, Title } from "@tremor/react";
 import type { TClientDetail } from "@/server/clients/get-client";
+import { api } from "@/trpc/server";
 import { EmptyState } from "@/components/empty-state";
+import { ModelPriceText, describeModelPrice, type TCatalogueModel } from "./provider-model-price";
+import { ProviderSettingsForm } from "./provider-settings-form";
 
-export function ProviderTab({ client }: { client: TClientDetail }) {
+function priceOf(catalogue: TCatalogueModel[], provider: string, model: string | null) {
+  return catalogue.find((entry) => entry.provider === provider && entry.model === model) ?? null;
+}
+
+/** What answers this client (everyone sees it); admins also get the form that changes it. */
+export async function ProviderTab({ client, canEdit }: { client: TClientDetail; canEdit: boolean }) {
+  const catalogue = await api.providers.modelCatalogue();
   const { override, fallbackChain } = client.provider;
   const planProvider = typeof client.plan.features.llmProvider === "string" ? client.plan.features.llmProvider : null;
   const planModel = typeof client.plan.features.llmModel === "string" ? client.plan.features.llmModel : null;
+  const planPrice = planProvider && planModel ? priceOf(catalogue, planProvider, planModel) : null;
   return (
     <div className="space-y-6" data-testid="client-provider">
       <Card>
@@ -16,6 +26,7 @@ export function ProviderTab({ client }: { client: TClientDetail }) {
               {override.provider}
               {override.model ? <span className="font-mono text-sm font-normal text-gray-600"> · {override.model}</span> : null}
             </p>
+            <ModelPriceText provider={override.provider} price={priceOf(catalogue, override.provider, override.model)} />
             <Text>Override for this client; the plan&apos;s default is not used.</Text>
           </>
         ) : (
@@ -28,6 +39,7 @@ export function ProviderTab({ client }: { client: TClientDetail }) {
                 ? `${client.plan.name} uses ${planProvider}${planModel ? ` · ${planModel}` : ""}.`
                 : `${client.plan.name} names no default provider.`}
             </Text>
+            {planProvider && planModel ? <ModelPriceText provider={planProvider} price={planPrice} /> : null}
           </>
         )}
       </Card>
@@ -41,17 +53,30 @@ export function ProviderTab({ client }: { client: TClientDetail }) {
         ) : (
           <ol className="mt-4 space-y-2" data-testid="fallback-chain">
             {fallbackChain.map((step, index) => (
-              <li key={`${step.provider}/${step.model}/${index}`} className="flex items-center gap-3 rounded-md border border-gray-200 px-3 py-2">
+              <li key={`${step.provider}/${step.model}/${index}`} className="flex flex-wrap items-center gap-3 rounded-md border border-gray-200 px-3 py-2">
                 <span className="flex h-6 w-6 items-center justify-center rounded-full bg-gray-100 text-xs font-medium text-gray-600">
                   {index + 1}
                 </span>
                 <span className="font-medium text-gray-900">{step.provider}</span>
                 <span className="font-mono text-sm text-gray-600">{step.model}</span>
+                <span className="ml-auto">
+                  <ModelPriceText provider={step.provider} price={priceOf(catalogue, step.provider, step.model)} />
+                </span>
               </li>
             ))}
           </ol>
         )}
       </Card>
+      {canEdit ? (
+        <ProviderSettingsForm
+          clientId={client.id}
+          clientName={client.name}
+          planDefault={planProvider ? `${planProvider}${planModel ? ` · ${planModel}` : ""}` : null}
+          planDefaultPrice={planProvider && planModel ? describeModelPrice(planProvider, planPrice) : null}
+          saved={{ override: override?.model ? { provider: override.provider, model: override.model } : null, fallbackChain }}
+          catalogue={catalogue}
+        />
+      ) : null}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { cronHandlers } from "@/server/billing/cron-routes";
+import { cronHandlers } from "@/server/http/cron-routes";
 
 // Node runtime (the database); never cached; a month of 10,000 clients takes seconds.
 export const runtime = "nodejs";

@@ -1,4 +1,4 @@
-import { cronHandlers } from "@/server/billing/cron-routes";
+import { cronHandlers } from "@/server/http/cron-routes";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { env } from "@/env";
+import { clockNow } from "@/server/clock";
 import { adminProcedure, createTRPCRouter, viewerProcedure } from "@/server/api/trpc";
 import { cancelInvoice, ZCancelInvoiceInput } from "@/server/billing/cancel-invoice";
 import { generateInvoice, ZGenerateInvoiceInput } from "@/server/billing/generate-invoice";
-import { getInvoice, ZGetInvoiceInput, ZInvoiceDetail, ZInvoicePayment } from "@/server/billing/get-invoice";
+import { getInvoice, ZGetInvoiceInput, ZInvoiceDetail } from "@/server/billing/get-invoice";
+import { ZInvoicePayment } from "@/server/invoices/invoice-payment";
 import { ZListInvoicesInput, ZListInvoicesOutput, listInvoices } from "@/server/billing/list-invoices";
 import { getRevenueAnalytics, ZRevenueAnalytics, ZRevenueInput } from "@/server/billing/revenue";
 import { runBilling, ZRunBillingInput, ZRunBillingResult } from "@/server/billing/run-billing";
@@ -20,21 +22,19 @@ import {
 import { getPaymentProvider } from "@/server/payments/payment-providers";
 import { listPaymentProviders, ZPaymentProviderStatus } from "@/server/payments/provider-status";
 import {
+  dismissWebhookEvent,
   listWebhookEvents,
   reprocessWebhookEvent,
+  ZDismissWebhookEventInput,
+  ZDismissWebhookEventOutput,
   ZListWebhookEventsInput,
   ZListWebhookEventsOutput,
   ZReprocessWebhookEventInput,
 } from "@/server/payments/webhook-events";
-import {
-  chargeInvoice,
-  markInvoicePaid,
-  refundInvoice,
-  ZChargeInvoiceInput,
-  ZMarkInvoicePaidInput,
-  ZInvoicePaymentState,
-  ZRefundInvoiceInput,
-} from "@/server/payments/record-payment";
+import { chargeInvoice, ZChargeInvoiceInput } from "@/server/payments/charge-invoice";
+import { ZInvoicePaymentState } from "@/server/payments/invoice-money";
+import { markInvoicePaid, ZMarkInvoicePaidRequest } from "@/server/payments/mark-invoice-paid";
+import { refundInvoice, ZRefundInvoiceInput } from "@/server/payments/refund-invoice";
 
 
 const ZRecordedPayment = ZInvoicePayment.pick({ id: true, provider: true, providerPaymentId: true, kind: true, status: true, amount: true, failureReason: true });
@@ -79,18 +79,25 @@ export const billingRouter = createTRPCRouter({
     .output(ZListWebhookEventsOutput)
     .query(({ ctx, input }) => listWebhookEvents(ctx.db, input)),
 
-  /** Applies a stored webhook that failed, from its stored payload. */
+  /** Applies a stored webhook that failed or was unmatched, from its stored payload. */
   reprocessWebhookEvent: adminProcedure
     .input(ZReprocessWebhookEventInput)
     .output(
       z.object({
         eventId: z.string(),
         type: z.string(),
-        status: z.enum(["processed", "duplicate", "ignored"]),
+        status: z.enum(["processed", "duplicate", "ignored", "unmatched"]),
         kind: z.enum(["payment_succeeded", "payment_failed", "payment_processing", "refund_succeeded", "refund_failed", "ignored"]),
+        unmatchedReason: z.string().optional(),
       }),
     )
-    .mutation(({ ctx, input }) => reprocessWebhookEvent(ctx.db, input)),
+    .mutation(({ ctx, input }) => reprocessWebhookEvent(ctx.db, input, { now: clockNow() })),
+
+  /** Sets aside an unmatched webhook that needs nothing (audited). */
+  dismissWebhookEvent: adminProcedure
+    .input(ZDismissWebhookEventInput)
+    .output(ZDismissWebhookEventOutput)
+    .mutation(({ ctx, input }) => dismissWebhookEvent(ctx.db, input, ctx.session.user, { now: clockNow() })),
 
   /** A client's accounts at payment providers (customer, default payment method). */
   paymentAccounts: viewerProcedure
@@ -111,7 +118,7 @@ export const billingRouter = createTRPCRouter({
 
   /** Records a bank transfer (all that is due unless an amount is given). */
   markPaid: adminProcedure
-    .input(ZMarkInvoicePaidInput)
+    .input(ZMarkInvoicePaidRequest)
     .output(ZInvoicePaymentState)
     .mutation(({ ctx, input }) => markInvoicePaid(ctx.db, input, ctx.session.user)),
 

@@ -9,7 +9,9 @@ import {
   ZRevokeApiKeyInput,
   issueApiKey,
   revokeClientApiKey,
-} from "@/server/clients/manage-api-keys";
+} from "@/server/clients/api-keys";
+import { ZClientProviderSettings, ZSetClientProviderInput, setClientProvider } from "@/server/clients/set-client-provider";
+import { clockNow } from "@/server/clock";
 import { z } from "zod";
 
 export const clientsRouter = createTRPCRouter({
@@ -33,6 +35,12 @@ export const clientsRouter = createTRPCRouter({
     .input(ZUpdateBillingDetailsInput)
     .output(ZBillingDetails)
     .mutation(({ ctx, input }) => updateBillingDetails(ctx.db, input, ctx.session.user)),
+
+  /** Provider override (or the plan's default) and fallback chain; the next chat request uses them. Audited. */
+  setProvider: adminProcedure
+    .input(ZSetClientProviderInput)
+    .output(ZClientProviderSettings)
+    .mutation(({ ctx, input }) => setClientProvider(ctx.db, input, ctx.session.user, clockNow())),
 
   /** The plaintext key is in this response only; it is stored as a sha256. */
   issueApiKey: adminProcedure

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { adminProcedure, createTRPCRouter, viewerProcedure } from "@/server/api/trpc";
-import { ZListModelPricesInput, ZModelPriceRow, listModelPrices } from "@/server/providers/list-model-prices";
-import { ZSetModelPriceInput, setModelPrice } from "@/server/providers/set-model-price";
+import { ZListModelPricesInput, ZModelPriceRow, listModelPrices } from "@/server/model-prices/list-model-prices";
+import { ZModelCatalogueEntry, listModelCatalogue } from "@/server/model-prices/model-catalogue";
+import { clockNow } from "@/server/clock";
+import { ZSetModelPriceInput, setModelPrice } from "@/server/model-prices/set-model-price";
 
 export const providersRouter = createTRPCRouter({
   /** The ModelPrice table, with which row prices calls today. */
@@ -9,6 +11,12 @@ export const providersRouter = createTRPCRouter({
     .input(ZListModelPricesInput)
     .output(z.array(ZModelPriceRow))
     .query(({ ctx }) => listModelPrices(ctx.db)),
+
+  /** The models that can be chosen for a client, each with the price in effect now. */
+  modelCatalogue: viewerProcedure
+    .input(z.object({}).default({}))
+    .output(z.array(ZModelCatalogueEntry))
+    .query(({ ctx }) => listModelCatalogue(ctx.db, clockNow())),
 
   /** A new price row for a model, effective now (or later); audited. */
   setModelPrice: adminProcedure

@@ -1,3 +1,4 @@
+import { clockNow } from "@/server/clock";
 import { cache, type ReactNode } from "react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -183,6 +184,7 @@ export default async function InvoicePage({ params }: TPageProps) {
             }}
             chargeProviders={chargeProviders}
             pdfHref={invoicePdfHref(invoice.id)}
+            today={clockNow().toISOString().slice(0, 10)}
           />
         ) : (
           <p className="max-w-xs text-sm text-gray-500" data-testid="read-only-hint">

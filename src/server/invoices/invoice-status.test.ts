@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/server/errors/app-error";
-import { INVOICE_STATUSES } from "./list-invoices";
-import { assertTransition, canTransition, type TInvoiceStatus } from "./invoice-status";
+import { INVOICE_STATUSES, assertTransition, canTransition, type TInvoiceStatus } from "./invoice-status";
 
 const ALLOWED: [TInvoiceStatus, TInvoiceStatus][] = [
   ["pending", "paid"],

@@ -5,11 +5,11 @@
 // names are UsageCounter metrics (messages, tokens, toolCalls). Money is a decimal
 // string in the plan's currency. Tier bounds count raw units (tokens) above the
 // included ones; `unit: 1000` prices tokens per thousand.
-import type { TPlanDefinitionInput } from "@/server/plans/plan-config";
+import type { TPlanDefinitionInput } from "./plan-config";
 
 const UPGRADE_URL = "https://meterline.local/pricing";
 
-export const planLimits = {
+export const defaultPlans = {
   free: {
     key: "free",
     name: "Free",
@@ -180,4 +180,4 @@ export const planLimits = {
   },
 } satisfies Record<string, TPlanDefinitionInput>;
 
-export type TDefaultPlanKey = keyof typeof planLimits;
+export type TDefaultPlanKey = keyof typeof defaultPlans;

@@ -3,6 +3,7 @@
 // later rows are scheduled, earlier ones superseded.
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
+import { clockNow } from "@/server/clock";
 
 export const ZListModelPricesInput = z.object({}).default({});
 export type TListModelPricesInput = z.input<typeof ZListModelPricesInput>;
@@ -20,7 +21,7 @@ export const ZModelPriceRow = z.object({
 });
 export type TModelPriceRow = z.infer<typeof ZModelPriceRow>;
 
-export async function listModelPrices(db: TDbClient, now: Date = new Date()): Promise<TModelPriceRow[]> {
+export async function listModelPrices(db: TDbClient, now: Date = clockNow()): Promise<TModelPriceRow[]> {
   const rows = await db.modelPrice.findMany({
     orderBy: [{ provider: "asc" }, { model: "asc" }, { effectiveFrom: "desc" }],
     select: {

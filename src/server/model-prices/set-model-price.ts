@@ -5,6 +5,7 @@ import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import type { TSessionUser } from "@/server/auth/session";
 import { LLM_PROVIDER_NAMES } from "@/server/llm/provider";
+import { clockNow } from "@/server/clock";
 
 const ZPricePer1M = z
   .string()
@@ -22,7 +23,7 @@ export const ZSetModelPriceInput = z.object({
 });
 export type TSetModelPriceInput = z.input<typeof ZSetModelPriceInput>;
 
-export async function setModelPrice(db: TDb, rawInput: TSetModelPriceInput, actor: TSessionUser, now: Date = new Date()) {
+export async function setModelPrice(db: TDb, rawInput: TSetModelPriceInput, actor: TSessionUser, now: Date = clockNow()) {
   const input = ZSetModelPriceInput.parse(rawInput);
   const effectiveFrom = input.effectiveFrom ?? now;
   if (effectiveFrom.getTime() < now.getTime() - 60_000) {
@@ -33,6 +34,7 @@ export async function setModelPrice(db: TDb, rawInput: TSetModelPriceInput, acto
   return inTransaction(db, async (tx) => {
     const row = await tx.modelPrice.create({
       data: {
+        createdAt: clockNow(),
         provider: input.provider,
         model: input.model,
         inputPer1M: input.inputPer1M,
@@ -44,6 +46,7 @@ export async function setModelPrice(db: TDb, rawInput: TSetModelPriceInput, acto
     });
     await tx.auditLog.create({
       data: {
+        createdAt: clockNow(),
         actorId: actor.id,
         actorEmail: actor.email,
         action: "model_price.set",

@@ -1,11 +1,9 @@
 "use client";
-// The plan editor's sections: limits, features, pricing. Each edits rows of the form
-// state and shows the validation messages keyed by the row's path ("limits.<metric>")
-// or, for names the form rejects itself, by its row id ("limits#<id>").
-import { useId, type ReactNode } from "react";
+// The plan editor's pricing: base cost, currency, multiplier, and per-metric unit prices
+// with included units and tiers.
+import { useId } from "react";
 import { formatMetricName } from "@/components/display-format";
-import { LLM_PROVIDERS, USAGE_METRICS } from "@/server/plans/plan-config";
-import { featureLabel } from "./plan-features";
+import { USAGE_METRICS } from "@/server/plans/plan-config";
 import {
   FieldErrors,
   Field,
@@ -15,236 +13,17 @@ import {
   SMALL_INPUT,
   Section,
   inputClass,
+  errorsAt,
+  replaceRow,
+  type TFormErrors,
 } from "./plan-form-fields";
 import {
-  emptyFeatureRow,
-  emptyLimitRow,
   emptyMetricPriceRow,
   emptyTierRow,
-  type TFeatureRow,
-  type TLimitRow,
   type TMetricPriceRow,
   type TPlanFormState,
   type TTierMode,
 } from "./plan-form-state";
-
-export type TFormErrors = Record<string, string[] | undefined>;
-
-/** Messages at any of the given keys, joined; undefined when there are none. */
-export function errorsAt(errors: TFormErrors, ...keys: string[]): string[] | undefined {
-  const found = keys.flatMap((key) => errors[key] ?? []);
-  return found.length ? found : undefined;
-}
-
-function replaceRow<T extends { id: string }>(rows: T[], id: string, patch: Partial<T>): T[] {
-  return rows.map((row) => (row.id === id ? { ...row, ...patch } : row));
-}
-
-// ---------------------------------------------------------------------------
-// Limits
-// ---------------------------------------------------------------------------
-
-export function LimitsSection({
-  rows,
-  errors,
-  onChange,
-  impact,
-}: {
-  rows: TLimitRow[];
-  errors: TFormErrors;
-  onChange: (rows: TLimitRow[]) => void;
-  /** The "Preview impact" control and its answer, shown under the table. */
-  impact?: ReactNode;
-}) {
-  return (
-    <Section
-      title="Limits"
-      testId="plan-limits-section"
-      description={
-        <>
-          Per billing period; tick <em>Unlimited</em> for no limit. A limit named <code>&lt;counter&gt;PerMonth</code> caps that
-          monthly counter (messages, conversations, tokens, inputTokens, outputTokens, toolCalls), so a new metric needs no code.
-        </>
-      }
-    >
-      <FieldErrors errors={errors.limits} />
-      <table className="w-full text-sm">
-        <thead>
-          <tr className="text-left text-xs uppercase tracking-wide text-gray-500">
-            <th className="pb-2 font-medium">Metric</th>
-            <th className="w-48 pb-2 font-medium">Limit</th>
-            <th className="w-32 pb-2 font-medium">Unlimited</th>
-            <th className="w-16 pb-2" />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-gray-100">
-          {rows.map((row) => {
-            const rowErrors = errorsAt(errors, `limits.${row.metric.trim()}`, `limits#${row.id}`);
-            const label = row.metric.trim() || "new metric";
-            return (
-              <tr key={row.id} data-testid="limit-row" data-metric={row.metric} className="align-top">
-                <td className="py-2 pr-4">
-                  {row.isNew ? (
-                    <input
-                      aria-label="New metric name"
-                      value={row.metric}
-                      placeholder="e.g. outputTokensPerMonth"
-                      onChange={(event) => onChange(replaceRow(rows, row.id, { metric: event.target.value }))}
-                      className={inputClass(`${SMALL_INPUT} font-mono`, rowErrors)}
-                    />
-                  ) : (
-                    <>
-                      <span className="font-medium text-gray-900">{formatMetricName(row.metric)}</span>
-                      <span className="block font-mono text-xs text-gray-400">{row.metric}</span>
-                    </>
-                  )}
-                  <FieldErrors errors={rowErrors} />
-                </td>
-                <td className="py-2 pr-4">
-                  <input
-                    type="number"
-                    min={0}
-                    step="any"
-                    aria-label={`Limit for ${label}`}
-                    value={row.unlimited ? "" : row.value}
-                    placeholder={row.unlimited ? "Unlimited" : undefined}
-                    disabled={row.unlimited}
-                    onChange={(event) => onChange(replaceRow(rows, row.id, { value: event.target.value }))}
-                    className={inputClass(`${SMALL_INPUT} tabular-nums disabled:bg-gray-100`, rowErrors)}
-                  />
-                </td>
-                <td className="py-2 pr-4">
-                  <label className="inline-flex items-center gap-2 pt-1.5">
-                    <input
-                      type="checkbox"
-                      checked={row.unlimited}
-                      aria-label={`Unlimited ${label}`}
-                      onChange={(event) => onChange(replaceRow(rows, row.id, { unlimited: event.target.checked }))}
-                    />
-                    <span>Unlimited</span>
-                  </label>
-                </td>
-                <td className="py-2 text-right">
-                  <button
-                    type="button"
-                    className={REMOVE_BUTTON}
-                    aria-label={`Remove limit ${label}`}
-                    onClick={() => onChange(rows.filter((r) => r.id !== row.id))}
-                  >
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <button type="button" className={`${LINK_BUTTON} mt-3`} onClick={() => onChange([...rows, emptyLimitRow()])}>
-        + Add a limit
-      </button>
-      {impact ? <div className="mt-5 border-t border-gray-100 pt-4">{impact}</div> : null}
-    </Section>
-  );
-}
-
-// ---------------------------------------------------------------------------
-// Features
-// ---------------------------------------------------------------------------
-
-function FeatureValueInput({ row, label, errors, onChange }: { row: TFeatureRow; label: string; errors?: string[]; onChange: (value: boolean | string) => void }) {
-  if (typeof row.value === "boolean") {
-    return (
-      <label className="inline-flex items-center gap-2 pt-1.5 text-sm">
-        <input type="checkbox" checked={row.value} aria-label={label} onChange={(event) => onChange(event.target.checked)} />
-        <span>{row.value ? "On" : "Off"}</span>
-      </label>
-    );
-  }
-  if (row.name.trim() === "llmProvider") {
-    const known = (LLM_PROVIDERS as readonly string[]).includes(row.value);
-    return (
-      <select aria-label={label} value={row.value} onChange={(event) => onChange(event.target.value)} className={inputClass(SMALL_INPUT, errors)}>
-        {known ? null : <option value={row.value}>{row.value || "Choose a provider"}</option>}
-        {LLM_PROVIDERS.map((provider) => (
-          <option key={provider} value={provider}>
-            {provider}
-          </option>
-        ))}
-      </select>
-    );
-  }
-  return (
-    <input aria-label={label} value={row.value} onChange={(event) => onChange(event.target.value)} className={inputClass(SMALL_INPUT, errors)} />
-  );
-}
-
-export function FeaturesSection({ rows, errors, onChange }: { rows: TFeatureRow[]; errors: TFormErrors; onChange: (rows: TFeatureRow[]) => void }) {
-  return (
-    <Section
-      title="Features"
-      testId="plan-features-section"
-      description={
-        <>
-          On/off flags and settings. <code>llmProvider</code> and <code>llmModel</code> choose the plan&apos;s default model.
-        </>
-      }
-    >
-      <FieldErrors errors={errors.features} />
-      <div className="divide-y divide-gray-100">
-        {rows.map((row) => {
-          const rowErrors = errorsAt(errors, `features.${row.name.trim()}`, `features#${row.id}`);
-          const label = row.name.trim() || "new feature";
-          return (
-            <div key={row.id} data-testid="feature-row" data-feature={row.name} className="grid grid-cols-12 items-start gap-4 py-2">
-              <div className="col-span-5">
-                {row.isNew ? (
-                  <input
-                    aria-label="New feature name"
-                    value={row.name}
-                    placeholder={typeof row.value === "boolean" ? "e.g. webhooksEnabled" : "e.g. supportLevel"}
-                    onChange={(event) => onChange(replaceRow(rows, row.id, { name: event.target.value }))}
-                    className={inputClass(`${SMALL_INPUT} font-mono`, rowErrors)}
-                  />
-                ) : (
-                  <>
-                    <span className="text-sm font-medium text-gray-900">{featureLabel(row.name)}</span>
-                    <span className="block font-mono text-xs text-gray-400">{row.name}</span>
-                  </>
-                )}
-              </div>
-              <div className="col-span-5">
-                <FeatureValueInput
-                  row={row}
-                  label={`Feature ${label}`}
-                  errors={rowErrors}
-                  onChange={(value) => onChange(replaceRow(rows, row.id, { value }))}
-                />
-                <FieldErrors errors={rowErrors} />
-              </div>
-              <div className="col-span-2 text-right">
-                <button type="button" className={REMOVE_BUTTON} aria-label={`Remove feature ${label}`} onClick={() => onChange(rows.filter((r) => r.id !== row.id))}>
-                  Remove
-                </button>
-              </div>
-            </div>
-          );
-        })}
-      </div>
-      <div className="mt-3 flex gap-4">
-        <button type="button" className={LINK_BUTTON} onClick={() => onChange([...rows, emptyFeatureRow("boolean")])}>
-          + Add an on/off flag
-        </button>
-        <button type="button" className={LINK_BUTTON} onClick={() => onChange([...rows, emptyFeatureRow("string")])}>
-          + Add a text setting
-        </button>
-      </div>
-    </Section>
-  );
-}
-
-// ---------------------------------------------------------------------------
-// Pricing
-// ---------------------------------------------------------------------------
 
 function TiersEditor({ row, errors, onChange }: { row: TMetricPriceRow; errors: TFormErrors; onChange: (patch: Partial<TMetricPriceRow>) => void }) {
   const base = `pricing.metrics.${row.metric.trim()}.tiers`;
