@@ -11,6 +11,7 @@ import { parseInput } from "@/server/errors/parse-input";
 import { eventSubject, notificationDedupeKey, type TAlertEvent } from "./alert-events";
 import { alertRecipients } from "./alert-outbox";
 import { generateWebhookSecret } from "./webhook-signing";
+import { recordAudit } from "@/server/auth/audit-log";
 
 export const MAX_ALERT_EMAILS = 10;
 const LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
@@ -62,18 +63,13 @@ async function clientOrThrow(db: TDbClient, clientId: string): Promise<TSelected
 }
 
 function audit(db: TDbClient, input: { actor: TSessionUser; now: Date; action: string; clientId: string; before?: Prisma.InputJsonValue; after?: Prisma.InputJsonValue; entityType?: string; entityId?: string }) {
-  return db.auditLog.create({
-    data: {
-      createdAt: input.now,
-      actorId: input.actor.id,
-      actorEmail: input.actor.email,
-      action: input.action,
-      entityType: input.entityType ?? "Client",
-      entityId: input.entityId ?? input.clientId,
-      clientId: input.clientId,
-      before: input.before,
-      after: input.after,
-    },
+  return recordAudit(db, input.actor, input.now, {
+    action: input.action,
+    entityType: input.entityType ?? "Client",
+    entityId: input.entityId ?? input.clientId,
+    clientId: input.clientId,
+    before: input.before,
+    after: input.after,
   });
 }
 

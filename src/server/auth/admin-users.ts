@@ -2,6 +2,7 @@
 // deactivate and reactivate them and reset passwords; each change is audited in its
 // transaction, and the ones that take rights away end the user's sessions (admin-sessions.ts).
 // The last active admin can be neither demoted nor deactivated: someone must keep the keys.
+import { recordAudit } from "./audit-log";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
@@ -78,9 +79,7 @@ function refuseLastAdmin(user: TUserBefore, activeAdmins: number, change: string
 
 type TAudit = { action: string; entityId: string; before?: object; after?: object; reason?: string };
 function audit(tx: TDbClient, actor: TSessionUser, now: Date, entry: TAudit) {
-  return tx.auditLog.create({
-    data: { createdAt: now, actorId: actor.id, actorEmail: actor.email, entityType: "AdminUser", ...entry },
-  });
+  return recordAudit(tx, actor, now, { entityType: "AdminUser", ...entry });
 }
 
 export async function addAdminUser(db: TDb, input: z.infer<typeof ZAddAdminUserInput>, actor: TSessionUser, now: Date) {

@@ -10,6 +10,7 @@ import { assertNoChargeInFlight, reconcileStaleCharges } from "@/server/payments
 import { lockInvoice, stateOf, type TInvoicePaymentState, type TPaymentActor } from "@/server/payments/invoice-money";
 import { assertInvoiceTransition } from "@/server/invoices/invoice-status";
 import { clockNow } from "@/server/clock";
+import { recordAudit } from "@/server/auth/audit-log";
 
 export const ZCancelInvoiceInput = z.object({
   invoiceId: z.uuid("must be an invoice id"),
@@ -37,19 +38,14 @@ export async function cancelInvoice(
       );
     }
     await tx.invoice.update({ where: { id: invoice.id }, data: { status: "cancelled" } });
-    await tx.auditLog.create({
-      data: {
-        createdAt: clockNow(),
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "invoice.cancel",
-        entityType: "Invoice",
-        entityId: invoice.id,
-        clientId: invoice.clientId,
-        before: { status: invoice.status, total: invoice.total.toFixed(2) },
-        after: { status: "cancelled", total: invoice.total.toFixed(2) },
-        reason: input.reason,
-      },
+    await recordAudit(tx, actor, clockNow(), {
+      action: "invoice.cancel",
+      entityType: "Invoice",
+      entityId: invoice.id,
+      clientId: invoice.clientId,
+      before: { status: invoice.status, total: invoice.total.toFixed(2) },
+      after: { status: "cancelled", total: invoice.total.toFixed(2) },
+      reason: input.reason,
     });
     return stateOf({ ...invoice, status: "cancelled" });
   });

@@ -9,6 +9,7 @@ import { AppError } from "@/server/errors/app-error";
 import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
 import type { TSessionUser } from "@/server/auth/session";
 import { clockNow } from "@/server/clock";
+import { recordAudit } from "@/server/auth/audit-log";
 
 export type TApiKeyKind = "secret" | "publishable";
 
@@ -141,17 +142,12 @@ export async function issueApiKey(db: TDb, input: TIssueApiKeyInput, actor: TSes
     const client = await tx.client.findUnique({ where: { id: input.clientId }, select: { id: true } });
     if (!client) throw new AppError("NOT_FOUND", "No client with that id.", { id: input.clientId });
     const issued = await createApiKey(tx, input);
-    await tx.auditLog.create({
-      data: {
-        createdAt: clockNow(),
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "api_key.create",
-        entityType: "ApiKey",
-        entityId: issued.id,
-        clientId: input.clientId,
-        after: { kind: input.kind, name: input.name, prefix: issued.prefix },
-      },
+    await recordAudit(tx, actor, clockNow(), {
+      action: "api_key.create",
+      entityType: "ApiKey",
+      entityId: issued.id,
+      clientId: input.clientId,
+      after: { kind: input.kind, name: input.name, prefix: issued.prefix },
     });
     return issued;
   });
@@ -165,16 +161,11 @@ export const ZRevokeApiKeyInput = z.object({
 export async function revokeClientApiKey(db: TDb, input: z.infer<typeof ZRevokeApiKeyInput>, actor: TSessionUser) {
   await inTransaction(db, async (tx) => {
     await revokeApiKey(tx, input);
-    await tx.auditLog.create({
-      data: {
-        createdAt: clockNow(),
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "api_key.revoke",
-        entityType: "ApiKey",
-        entityId: input.apiKeyId,
-        clientId: input.clientId,
-      },
+    await recordAudit(tx, actor, clockNow(), {
+      action: "api_key.revoke",
+      entityType: "ApiKey",
+      entityId: input.apiKeyId,
+      clientId: input.clientId,
     });
   });
   return { id: input.apiKeyId, revoked: true as const };

@@ -10,6 +10,7 @@ import { AppError } from "@/server/errors/app-error";
 import { parseInput } from "@/server/errors/parse-input";
 import { findUnpricedModels } from "@/server/model-prices/model-catalogue";
 import { LLM_PROVIDERS, ZProviderChain } from "@/server/plans/plan-config";
+import { recordAudit } from "@/server/auth/audit-log";
 
 /** More steps than this only add latency to a request that is failing anyway. */
 export const MAX_FALLBACK_STEPS = 5;
@@ -88,18 +89,13 @@ export async function setClientProvider(db: TDb, rawInput: TSetClientProviderInp
       select: { id: true },
     });
     const after: TClientProviderSettings = { id, override, fallbackChain };
-    await tx.auditLog.create({
-      data: {
-        createdAt: now,
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "client.provider_change",
-        entityType: "Client",
-        entityId: id,
-        clientId: id,
-        before: { override: before.override, fallbackChain: before.fallbackChain },
-        after: { override: after.override, fallbackChain: after.fallbackChain },
-      },
+    await recordAudit(tx, actor, now, {
+      action: "client.provider_change",
+      entityType: "Client",
+      entityId: id,
+      clientId: id,
+      before: { override: before.override, fallbackChain: before.fallbackChain },
+      after: { override: after.override, fallbackChain: after.fallbackChain },
     });
     return after;
   });

@@ -3,6 +3,7 @@ import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import type { TSessionUser } from "@/server/auth/session";
 import { clockNow } from "@/server/clock";
+import { recordAudit } from "@/server/auth/audit-log";
 
 export const ZSetClientStatusInput = z.object({
   id: z.uuid("must be a client id"),
@@ -22,19 +23,14 @@ export async function setClientStatus(
     if (!before) throw new AppError("NOT_FOUND", "No client with that id.", { id: input.id });
     if (before.status === input.status) return { id: before.id, status: before.status };
     const after = await tx.client.update({ where: { id: input.id }, data: { status: input.status }, select: { id: true, status: true } });
-    await tx.auditLog.create({
-      data: {
-        createdAt: clockNow(),
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "client.status_change",
-        entityType: "Client",
-        entityId: input.id,
-        clientId: input.id,
-        before: { status: before.status },
-        after: { status: after.status },
-        reason: input.reason,
-      },
+    await recordAudit(tx, actor, clockNow(), {
+      action: "client.status_change",
+      entityType: "Client",
+      entityId: input.id,
+      clientId: input.id,
+      before: { status: before.status },
+      after: { status: after.status },
+      reason: input.reason,
     });
     return after;
   });

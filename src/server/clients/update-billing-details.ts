@@ -7,6 +7,7 @@ import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { parseInput } from "@/server/errors/parse-input";
 import { clockNow } from "@/server/clock";
+import { recordAudit } from "@/server/auth/audit-log";
 
 const MAX_ADDRESS_LINES = 6;
 
@@ -48,18 +49,13 @@ export async function updateBillingDetails(db: TDb, rawInput: TUpdateBillingDeta
     const before = await tx.client.findUnique({ where: { id }, select: SELECT });
     if (!before) throw new AppError("NOT_FOUND", "No client with that id.", { id });
     const after = await tx.client.update({ where: { id }, data: details, select: SELECT });
-    await tx.auditLog.create({
-      data: {
-        createdAt: clockNow(),
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "client.billing_details",
-        entityType: "Client",
-        entityId: id,
-        clientId: id,
-        before: { billingEmail: before.billingEmail, billingAddress: before.billingAddress, taxId: before.taxId },
-        after: details,
-      },
+    await recordAudit(tx, actor, clockNow(), {
+      action: "client.billing_details",
+      entityType: "Client",
+      entityId: id,
+      clientId: id,
+      before: { billingEmail: before.billingEmail, billingAddress: before.billingAddress, taxId: before.taxId },
+      after: details,
     });
     return after;
   });

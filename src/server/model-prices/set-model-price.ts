@@ -6,6 +6,7 @@ import { AppError } from "@/server/errors/app-error";
 import type { TSessionUser } from "@/server/auth/session";
 import { LLM_PROVIDER_NAMES } from "@/server/llm/provider";
 import { clockNow } from "@/server/clock";
+import { recordAudit } from "@/server/auth/audit-log";
 
 const ZPricePer1M = z
   .string()
@@ -44,16 +45,11 @@ export async function setModelPrice(db: TDb, rawInput: TSetModelPriceInput, acto
       },
       select: { id: true },
     });
-    await tx.auditLog.create({
-      data: {
-        createdAt: clockNow(),
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "model_price.set",
-        entityType: "ModelPrice",
-        entityId: row.id,
-        after: { ...input, effectiveFrom: effectiveFrom.toISOString() },
-      },
+    await recordAudit(tx, actor, clockNow(), {
+      action: "model_price.set",
+      entityType: "ModelPrice",
+      entityId: row.id,
+      after: { ...input, effectiveFrom: effectiveFrom.toISOString() },
     });
     return { id: row.id, effectiveFrom };
   });

@@ -14,9 +14,10 @@ import { INVOICE_STATUSES } from "@/server/invoices/invoice-status";
 import { AppError } from "@/server/errors/app-error";
 import { getPaymentProvider, type TGetPaymentProvider } from "./payment-providers";
 import { clockNow } from "@/server/clock";
+import { recordAudit, type TActor } from "@/server/auth/audit-log";
 
 /** Who moved the money: an admin (TSessionUser fits), or a provider's webhook (id null). */
-export type TPaymentActor = { id: string | null; email: string };
+export type TPaymentActor = TActor;
 
 const MONEY_AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
 const MONEY_AMOUNT_MESSAGE = "must be a positive decimal amount like 12.50";
@@ -155,20 +156,15 @@ export async function writeAudit(
   actor: TPaymentActor,
   entry: { action: string; invoice: TLockedInvoice; after: TLockedInvoice; payment: TRecordedPayment; reason?: string | null; at?: Date },
 ): Promise<void> {
-  await tx.auditLog.create({
-    data: {
-      // The operation's instant when the caller has one (a seeded history, a pinned test).
-      createdAt: entry.at ?? clockNow(),
-      actorId: actor.id,
-      actorEmail: actor.email,
-      action: entry.action,
-      entityType: "Invoice",
-      entityId: entry.invoice.id,
-      clientId: entry.invoice.clientId,
-      before: auditSnapshot(entry.invoice),
-      after: { ...auditSnapshot(entry.after), payment: entry.payment },
-      reason: entry.reason ?? null,
-    },
+  // The operation's instant when the caller has one (a seeded history, a pinned test).
+  await recordAudit(tx, actor, entry.at ?? clockNow(), {
+    action: entry.action,
+    entityType: "Invoice",
+    entityId: entry.invoice.id,
+    clientId: entry.invoice.clientId,
+    before: auditSnapshot(entry.invoice),
+    after: { ...auditSnapshot(entry.after), payment: entry.payment },
+    reason: entry.reason ?? null,
   });
 }
 

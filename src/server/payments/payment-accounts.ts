@@ -10,6 +10,7 @@ import { getPaymentProvider, type TGetPaymentProvider } from "./payment-provider
 import { parseInput } from "@/server/errors/parse-input";
 import type { TPaymentActor } from "./invoice-money";
 import { clockNow } from "@/server/clock";
+import { recordAudit } from "@/server/auth/audit-log";
 
 export const ZPaymentAccount = z.object({
   provider: z.string(),
@@ -81,18 +82,13 @@ export async function setPaymentAccount(
       update: data,
       select: SELECT,
     });
-    await tx.auditLog.create({
-      data: {
-        createdAt: clockNow(),
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "payment_account.set",
-        entityType: "Client",
-        entityId: input.clientId,
-        clientId: input.clientId,
-        before: snapshot(before) ?? undefined,
-        after: { provider: provider.name, ...snapshot(after) },
-      },
+    await recordAudit(tx, actor, clockNow(), {
+      action: "payment_account.set",
+      entityType: "Client",
+      entityId: input.clientId,
+      clientId: input.clientId,
+      before: snapshot(before) ?? undefined,
+      after: { provider: provider.name, ...snapshot(after) },
     });
     return after;
   });
@@ -105,17 +101,12 @@ export async function removePaymentAccount(db: TDb, rawInput: TRemovePaymentAcco
     const before = await findPaymentAccount(tx, input.clientId, input.provider);
     if (!before) throw new AppError("NOT_FOUND", `The client has no ${input.provider} account to remove.`, { clientId: input.clientId, provider: input.provider });
     await tx.paymentAccount.delete({ where: { clientId_provider: { clientId: input.clientId, provider: input.provider } } });
-    await tx.auditLog.create({
-      data: {
-        createdAt: clockNow(),
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "payment_account.remove",
-        entityType: "Client",
-        entityId: input.clientId,
-        clientId: input.clientId,
-        before: { provider: input.provider, ...snapshot(before) },
-      },
+    await recordAudit(tx, actor, clockNow(), {
+      action: "payment_account.remove",
+      entityType: "Client",
+      entityId: input.clientId,
+      clientId: input.clientId,
+      before: { provider: input.provider, ...snapshot(before) },
     });
     return { removed: true as const };
   });

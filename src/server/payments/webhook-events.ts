@@ -13,6 +13,7 @@ import { processStoredEvent, type TWebhookResult } from "./handle-webhook";
 import { getPaymentProvider, type TGetPaymentProvider } from "./payment-providers";
 import { parseInput } from "@/server/errors/parse-input";
 import type { TPaymentActor } from "./invoice-money";
+import { recordAudit } from "@/server/auth/audit-log";
 
 export const ZListWebhookEventsInput = z.object({
   /** Only events waiting for someone: not applied and not dismissed (failed, unmatched, or still being retried). */
@@ -166,17 +167,12 @@ export async function dismissWebhookEvent(
           : "is not unmatched (it failed; reprocess it once its cause is fixed)";
       throw new AppError("CONFLICT", `Event ${event.eventId} ${why}; there is nothing to dismiss.`, { eventId: event.eventId });
     }
-    await tx.auditLog.create({
-      data: {
-        createdAt: options.now,
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "webhook_event.dismiss",
-        entityType: "WebhookEvent",
-        entityId: event.id,
-        before: { state: "unmatched", provider: event.provider, eventId: event.eventId, type: event.type, unmatchedReason: event.unmatchedReason },
-        after: { state: "dismissed" },
-      },
+    await recordAudit(tx, actor, options.now, {
+      action: "webhook_event.dismiss",
+      entityType: "WebhookEvent",
+      entityId: event.id,
+      before: { state: "unmatched", provider: event.provider, eventId: event.eventId, type: event.type, unmatchedReason: event.unmatchedReason },
+      after: { state: "dismissed" },
     });
     return { id: event.id, eventId: event.eventId, dismissedAt: event.dismissedAt };
   });

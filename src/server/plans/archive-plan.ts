@@ -6,6 +6,7 @@ import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { PLAN_DETAIL_SELECT, ZExistingPlanKey, toPlanDetail, type TPlanDetail } from "./get-plan";
 import { clockNow } from "@/server/clock";
+import { recordAudit } from "@/server/auth/audit-log";
 
 export const ZArchivePlanInput = z.object({ key: ZExistingPlanKey });
 export type TArchivePlanInput = z.infer<typeof ZArchivePlanInput>;
@@ -31,17 +32,12 @@ export async function archivePlan(db: TDb, input: TArchivePlanInput, actor: TSes
 
     if (plan.active) {
       await tx.planConfig.update({ where: { key: input.key }, data: { active: false } });
-      await tx.auditLog.create({
-        data: {
-          createdAt: clockNow(),
-          actorId: actor.id,
-          actorEmail: actor.email,
-          action: "plan.archive",
-          entityType: "PlanConfig",
-          entityId: input.key,
-          before: { active: true },
-          after: { active: false },
-        },
+      await recordAudit(tx, actor, clockNow(), {
+        action: "plan.archive",
+        entityType: "PlanConfig",
+        entityId: input.key,
+        before: { active: true },
+        after: { active: false },
       });
     }
     return toPlanDetail(await tx.planConfig.findUniqueOrThrow({ where: { key: input.key }, select: PLAN_DETAIL_SELECT }));

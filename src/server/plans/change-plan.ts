@@ -18,6 +18,7 @@ import { ZPlanLimits, ZPlanPricing, ZProrationMode, type TPlanLimits, type TPlan
 import { prorateChange } from "./proration";
 import { resolveAlertsForNewLimits } from "@/server/alerts/resolve-alerts";
 import { clockNow } from "@/server/clock";
+import { recordAudit } from "@/server/auth/audit-log";
 
 export const ZPreviewPlanChangeInput = z.object({
   clientId: z.uuid("must be a client id"),
@@ -232,28 +233,23 @@ export async function changePlan(
       },
       select: { id: true },
     });
-    await tx.auditLog.create({
-      data: {
-        createdAt: now,
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "client.plan_change",
-        entityType: "Client",
-        entityId: client.id,
-        clientId: client.id,
-        before: { planKey: preview.fromPlan.key, planVersion: preview.fromPlan.version },
-        after: {
-          planKey: preview.toPlan.key,
-          planVersion: preview.toPlan.version,
-          planChangeId: change.id,
-          prorationMode: preview.prorationMode,
-          creditAmount: preview.creditAmount,
-          chargeAmount: preview.chargeAmount,
-          currency: preview.currency,
-          warnings: preview.warnings,
-        },
-        reason: input.reason,
+    await recordAudit(tx, actor, now, {
+      action: "client.plan_change",
+      entityType: "Client",
+      entityId: client.id,
+      clientId: client.id,
+      before: { planKey: preview.fromPlan.key, planVersion: preview.fromPlan.version },
+      after: {
+        planKey: preview.toPlan.key,
+        planVersion: preview.toPlan.version,
+        planChangeId: change.id,
+        prorationMode: preview.prorationMode,
+        creditAmount: preview.creditAmount,
+        chargeAmount: preview.chargeAmount,
+        currency: preview.currency,
+        warnings: preview.warnings,
       },
+      reason: input.reason,
     });
     return { ...preview, planChangeId: change.id };
   });

@@ -16,6 +16,7 @@ import {
   type TPlanDefinition,
 } from "./plan-config";
 import { clockNow } from "@/server/clock";
+import { recordAudit } from "@/server/auth/audit-log";
 
 /** Fields a copy may leave out: they are then taken whole from the plan copied. */
 const COPYABLE_FIELDS = ["limits", "features", "pricing"] as const;
@@ -101,17 +102,12 @@ export async function createPlan(db: TDb, input: TCreatePlanInput, actor: TSessi
       });
       const snapshot = planSnapshot({ ...definition, version: 1, active: true });
       await tx.planConfigVersion.create({ data: { createdAt: clockNow(), planKey: row.key, version: 1, snapshot, createdBy: actor.email } });
-      await tx.auditLog.create({
-        data: {
-          createdAt: clockNow(),
-          actorId: actor.id,
-          actorEmail: actor.email,
-          action: "plan.create",
-          entityType: "PlanConfig",
-          entityId: row.key,
-          before: Prisma.DbNull,
-          after: { ...snapshot, ...(input.copyFrom ? { copiedFrom: input.copyFrom } : {}) },
-        },
+      await recordAudit(tx, actor, clockNow(), {
+        action: "plan.create",
+        entityType: "PlanConfig",
+        entityId: row.key,
+        before: Prisma.DbNull,
+        after: { ...snapshot, ...(input.copyFrom ? { copiedFrom: input.copyFrom } : {}) },
       });
       return toPlanDetail(row);
     });

@@ -11,6 +11,7 @@ import { ZPlanDefinition, withPathsInMessages } from "./plan-config";
 import { clockNow } from "@/server/clock";
 import { resolveAlertsForNewLimits } from "@/server/alerts/resolve-alerts";
 import { periodOf } from "@/server/usage/period";
+import { recordAudit } from "@/server/auth/audit-log";
 
 export const ZUpdatePlanInput = z.object({
   key: ZExistingPlanKey,
@@ -62,17 +63,12 @@ export async function updatePlan(db: TDb, input: TUpdatePlanInput, actor: TSessi
     const snapshot = planSnapshot({ ...plan, key: input.key, version, active: after.active });
     await tx.planConfigVersion.create({ data: { createdAt: now, planKey: input.key, version, snapshot, createdBy: actor.email } });
     const previous = toPlanDetail(before);
-    await tx.auditLog.create({
-      data: {
-        createdAt: now,
-        actorId: actor.id,
-        actorEmail: actor.email,
-        action: "plan.update",
-        entityType: "PlanConfig",
-        entityId: input.key,
-        before: planSnapshot(previous),
-        after: snapshot,
-      },
+    await recordAudit(tx, actor, now, {
+      action: "plan.update",
+      entityType: "PlanConfig",
+      entityId: input.key,
+      before: planSnapshot(previous),
+      after: snapshot,
     });
     return toPlanDetail(after);
   });

@@ -29,6 +29,7 @@ import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
 import { retryTransient } from "@/server/db/retry-transient";
 import { MONTHLY_USAGE_METRICS } from "./monthly-limits";
 import { periodRange } from "./period";
+import { recordAudit } from "@/server/auth/audit-log";
 
 export type TCounterDifference = {
   clientId: string;
@@ -158,18 +159,14 @@ async function repairClient(db: TDb, { clientId, period, missing, actorEmail, no
         UPDATE "UsageCounter" u SET value = f.value, "updatedAt" = ${now}::timestamptz
           FROM unnest(${metrics}::text[], ${metrics.map((m) => after[m]!)}::numeric[]) AS f(metric, value)
          WHERE u."clientId" = ${clientId}::uuid AND u.period = ${period} AND u.metric = f.metric`;
-      await tx.auditLog.create({
-        data: {
-          createdAt: now,
-          actorEmail,
-          action: "usage.reconcile",
-          entityType: "UsageCounter",
-          entityId: `${clientId}/${period}`,
-          clientId,
-          before,
-          after,
-          reason: "Counters recounted from usage events (npm run usage:reconcile -- --fix)",
-        },
+      await recordAudit(tx, { id: null, email: actorEmail }, now, {
+        action: "usage.reconcile",
+        entityType: "UsageCounter",
+        entityId: `${clientId}/${period}`,
+        clientId,
+        before,
+        after,
+        reason: "Counters recounted from usage events (npm run usage:reconcile -- --fix)",
       });
       return metrics.length;
     }),
