@@ -80,6 +80,14 @@ describe("domain imports", () => {
     expect(upward.map(({ file, specifier }) => `${file} imports ${specifier}`)).toEqual([]);
   });
 
+  it("src/shared (what client components may import) imports only packages and itself: nothing of the server or the app", () => {
+    const SHARED = path.join(process.cwd(), "src", "shared");
+    const outward = sourceFiles(SHARED)
+      .flatMap(importsOf)
+      .filter(({ specifier, target }) => (specifier.startsWith("@/") || specifier.startsWith(".")) && !target.startsWith(SHARED + path.sep));
+    expect(outward.map(({ file, specifier }) => `${file} imports ${specifier}`)).toEqual([]);
+  });
+
   it("the domains under src/server import each other without cycles", () => {
     const graph = new Map<string, Set<string>>();
     for (const { from, target } of imports) {

@@ -8,13 +8,10 @@ import { AppError } from "@/server/errors/app-error";
 import { parseInput } from "@/server/errors/parse-input";
 import { ZAlertEvent } from "./alert-events";
 import { renderAlertEmail } from "./alert-email";
-
-const ZPage = z.coerce.number().int().min(1).max(100_000).default(1);
-const ZPageSize = z.coerce.number().int().min(1).max(100).default(20);
+import { pagingInput, ZPageInfo, pageWindow, pageInfo } from "@/shared/paging";
 
 export const ZListUsageAlertsInput = z.object({
-  page: ZPage,
-  pageSize: ZPageSize,
+  ...pagingInput(),
   state: z.enum(["all", "open", "resolved"]).default("all"),
   clientId: z.uuid().optional(),
 });
@@ -39,10 +36,7 @@ export const ZUsageAlertItem = z.object({
 
 export const ZListUsageAlertsOutput = z.object({
   items: z.array(ZUsageAlertItem),
-  total: z.number(),
-  page: z.number(),
-  pageSize: z.number(),
-  pageCount: z.number(),
+  ...ZPageInfo,
 });
 
 export async function listUsageAlerts(db: TDbClient, rawInput: z.input<typeof ZListUsageAlertsInput>): Promise<z.infer<typeof ZListUsageAlertsOutput>> {
@@ -56,8 +50,7 @@ export async function listUsageAlerts(db: TDbClient, rawInput: z.input<typeof ZL
     db.usageAlert.findMany({
       where,
       orderBy: [{ crossedAt: "desc" }, { id: "asc" }],
-      skip: (input.page - 1) * input.pageSize,
-      take: input.pageSize,
+      ...pageWindow(input),
       select: {
         id: true, clientId: true, period: true, limitKey: true, counter: true, threshold: true, limit: true, value: true, planKey: true,
         crossedAt: true, resolvedAt: true, resolvedReason: true, notifiedAt: true, client: { select: { name: true } },
@@ -66,18 +59,14 @@ export async function listUsageAlerts(db: TDbClient, rawInput: z.input<typeof ZL
   ]);
   return {
     items: rows.map(({ client, limit, value, ...row }) => ({ ...row, clientName: client.name, limit: limit.toFixed(), value: value.toFixed() })),
-    total,
-    page: input.page,
-    pageSize: input.pageSize,
-    pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
+    ...pageInfo(input, total),
   };
 }
 
 export const NOTIFICATION_STATUSES = ["pending", "sent", "failed"] as const;
 
 export const ZListNotificationsInput = z.object({
-  page: ZPage,
-  pageSize: ZPageSize,
+  ...pagingInput(),
   status: z.enum(NOTIFICATION_STATUSES).optional(),
   clientId: z.uuid().optional(),
 });
@@ -103,10 +92,7 @@ export type TNotificationItem = z.infer<typeof ZNotificationItem>;
 
 export const ZListNotificationsOutput = z.object({
   items: z.array(ZNotificationItem),
-  total: z.number(),
-  page: z.number(),
-  pageSize: z.number(),
-  pageCount: z.number(),
+  ...ZPageInfo,
   /** Every message by status (ignoring the status filter), for the tabs. */
   counts: z.object({ pending: z.number(), sent: z.number(), failed: z.number() }),
 });
@@ -125,8 +111,7 @@ export async function listNotifications(db: TDbClient, rawInput: z.input<typeof 
     db.notification.findMany({
       where,
       orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-      skip: (input.page - 1) * input.pageSize,
-      take: input.pageSize,
+      ...pageWindow(input),
       select: ITEM_SELECT,
     }),
     db.notification.groupBy({ by: ["status"], where: scope, _count: { _all: true } }),
@@ -135,10 +120,7 @@ export async function listNotifications(db: TDbClient, rawInput: z.input<typeof 
   for (const group of grouped) counts[group.status] = group._count._all;
   return {
     items: rows.map(({ client, ...row }) => ({ ...row, clientName: client.name })),
-    total,
-    page: input.page,
-    pageSize: input.pageSize,
-    pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
+    ...pageInfo(input, total),
     counts,
   };
 }

@@ -7,8 +7,9 @@ import Decimal from "decimal.js";
 import { z } from "zod";
 import type { Prisma } from "@/generated/prisma/client";
 import type { TDbClient } from "@/server/db/client";
-import { formatMinorUnits } from "@/server/plans/proration";
+import { formatMinorUnits } from "@/server/money/money";
 import { ZPeriod } from "@/server/usage/period";
+import { pagingInput, ZPageInfo, pageWindow, pageInfo } from "@/shared/paging";
 
 /** What the list filters on: a status, or "open" (pending or overdue: still to collect). */
 export const INVOICE_STATUS_FILTERS = ["open", ...INVOICE_STATUSES] as const;
@@ -31,8 +32,7 @@ export const ZListInvoicesInput = z
     maxTotal: ZAmountFilter.optional(),
     /** Part of the invoice number or of the client's name, any case. */
     search: z.string().trim().max(100).optional(),
-    page: z.number().int().min(1).default(1),
-    pageSize: z.number().int().min(5).max(200).default(20),
+    ...pagingInput(),
   })
   // Runs even when a bound has failed its own check (zod goes on after a format issue):
   // compare only two well-formed amounts, decimal.js throws on anything else.
@@ -62,10 +62,7 @@ export const ZInvoiceListItem = z.object({
 
 export const ZListInvoicesOutput = z.object({
   items: z.array(ZInvoiceListItem),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  pageCount: z.number().int(),
+  ...ZPageInfo,
 });
 export type TListInvoicesOutput = z.infer<typeof ZListInvoicesOutput>;
 
@@ -108,8 +105,7 @@ export async function listInvoices(
     db.invoice.findMany({
       where,
       orderBy: input.sort === "due" ? [{ dueAt: "asc" }, { number: "asc" }] : [{ issuedAt: "desc" }, { number: "desc" }],
-      skip: (input.page - 1) * input.pageSize,
-      take: input.pageSize,
+      ...pageWindow(input),
       select: {
         id: true,
         number: true,
@@ -136,9 +132,6 @@ export async function listInvoices(
       amountPaid: formatMinorUnits(amountPaid.toString(), invoice.currency),
       amountRefunded: formatMinorUnits(amountRefunded.toString(), invoice.currency),
     })),
-    total,
-    page: input.page,
-    pageSize: input.pageSize,
-    pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
+    ...pageInfo(input, total),
   };
 }

@@ -3,13 +3,13 @@ import { containsText } from "@/server/db/text-search";
 import type { TDbClient } from "@/server/db/client";
 import { periodOf } from "@/server/usage/period";
 import { clockNow } from "@/server/clock";
+import { pagingInput, ZPageInfo, pageWindow, pageInfo } from "@/shared/paging";
 
 export const ZListClientsInput = z.object({
   search: z.string().trim().max(100).optional(),
   planKey: z.string().max(50).optional(),
   status: z.enum(["active", "suspended", "cancelled"]).optional(),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(5).max(200).default(20),
+  ...pagingInput(),
 });
 export type TListClientsInput = z.input<typeof ZListClientsInput>;
 
@@ -30,10 +30,7 @@ export const ZClientListItem = z.object({
 
 export const ZListClientsOutput = z.object({
   items: z.array(ZClientListItem),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  pageCount: z.number().int(),
+  ...ZPageInfo,
 });
 export type TListClientsOutput = z.infer<typeof ZListClientsOutput>;
 
@@ -61,8 +58,7 @@ export async function listClients(
     db.client.findMany({
       where,
       orderBy: [{ name: "asc" }, { id: "asc" }],
-      skip: (input.page - 1) * input.pageSize,
-      take: input.pageSize,
+      ...pageWindow(input),
       select: {
         id: true,
         slug: true,
@@ -82,9 +78,6 @@ export async function listClients(
       const counter = (metric: string) => usageCounters.find((c) => c.metric === metric)?.value.toString() ?? "0";
       return { ...client, planName: plan.name, messagesThisPeriod: counter("messages"), costUsdThisPeriod: counter("costUsd") };
     }),
-    total,
-    page: input.page,
-    pageSize: input.pageSize,
-    pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
+    ...pageInfo(input, total),
   };
 }

@@ -3,13 +3,13 @@
 import { z } from "zod";
 import { ZInvoicePayment } from "@/server/invoices/invoice-payment";
 import type { TDbClient } from "@/server/db/client";
-import { formatMinorUnits } from "@/server/plans/proration";
+import { formatMinorUnits } from "@/server/money/money";
+import { pagingInput, ZPageInfo, pageWindow, pageInfo } from "@/shared/paging";
 
 export const ZListPaymentsInput = z.object({
   clientId: z.uuid("must be a client id").optional(),
   invoiceId: z.uuid("must be an invoice id").optional(),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(5).max(200).default(20),
+  ...pagingInput(),
 });
 export type TListPaymentsInput = z.input<typeof ZListPaymentsInput>;
 
@@ -23,10 +23,7 @@ export const ZPaymentListItem = ZInvoicePayment.extend({
 
 export const ZListPaymentsOutput = z.object({
   items: z.array(ZPaymentListItem),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  pageCount: z.number().int(),
+  ...ZPageInfo,
 });
 export type TListPaymentsOutput = z.infer<typeof ZListPaymentsOutput>;
 
@@ -38,8 +35,7 @@ export async function listPayments(db: TDbClient, rawInput: TListPaymentsInput):
     db.payment.findMany({
       where,
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      skip: (input.page - 1) * input.pageSize,
-      take: input.pageSize,
+      ...pageWindow(input),
       select: {
         id: true,
         invoiceId: true,
@@ -68,9 +64,6 @@ export async function listPayments(db: TDbClient, rawInput: TListPaymentsInput):
       clientName: client.name,
       amount: formatMinorUnits(amount.toString(), payment.currency),
     })),
-    total,
-    page: input.page,
-    pageSize: input.pageSize,
-    pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
+    ...pageInfo(input, total),
   };
 }

@@ -14,12 +14,12 @@ import { getPaymentProvider, type TGetPaymentProvider } from "./payment-provider
 import { parseInput } from "@/server/errors/parse-input";
 import type { TPaymentActor } from "./invoice-money";
 import { recordAudit } from "@/server/auth/audit-log";
+import { pagingInput, ZPageInfo, pageWindow, pageInfo } from "@/shared/paging";
 
 export const ZListWebhookEventsInput = z.object({
   /** Only events waiting for someone: not applied and not dismissed (failed, unmatched, or still being retried). */
   unprocessed: z.boolean().default(false),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(5).max(200).default(10),
+  ...pagingInput(10),
 });
 export type TListWebhookEventsInput = z.input<typeof ZListWebhookEventsInput>;
 
@@ -49,14 +49,11 @@ export const ZWebhookEventItem = z.object({
 
 export const ZListWebhookEventsOutput = z.object({
   items: z.array(ZWebhookEventItem),
-  total: z.number().int(),
   /** Events waiting (not applied, not dismissed), whatever the filter: what needs attention. */
   unprocessedTotal: z.number().int(),
   /** Of those, the unmatched ones: only an admin moves them on. */
   unmatchedTotal: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  pageCount: z.number().int(),
+  ...ZPageInfo,
 });
 export type TListWebhookEventsOutput = z.infer<typeof ZListWebhookEventsOutput>;
 
@@ -78,8 +75,7 @@ export async function listWebhookEvents(db: TDbClient, rawInput: TListWebhookEve
     db.webhookEvent.findMany({
       where,
       orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
-      skip: (input.page - 1) * input.pageSize,
-      take: input.pageSize,
+      ...pageWindow(input),
       select: {
         id: true,
         provider: true,
@@ -96,7 +92,7 @@ export async function listWebhookEvents(db: TDbClient, rawInput: TListWebhookEve
     }),
   ]);
   const items = rows.map((row) => ({ ...row, state: stateOf(row) }));
-  return { items, total, unprocessedTotal, unmatchedTotal, page: input.page, pageSize: input.pageSize, pageCount: Math.max(1, Math.ceil(total / input.pageSize)) };
+  return { items, unprocessedTotal, unmatchedTotal, ...pageInfo(input, total) };
 }
 
 export const ZReprocessWebhookEventInput = z.object({ id: z.uuid("must be a webhook event id") });

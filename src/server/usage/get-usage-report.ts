@@ -9,6 +9,7 @@ import type { TDbClient } from "@/server/db/client";
 import { DEFAULT_ALERT_THRESHOLDS } from "./limit-usage";
 import { MONTHLY_USAGE_METRICS, monthlyLimitsOf } from "./monthly-limits";
 import { ZPeriod, periodOf } from "./period";
+import { pagingInput, ZPageInfo, pageWindow, pageInfo } from "@/shared/paging";
 
 export const USAGE_REPORT_SORTS = ["percent", "costUsd", "messages", "tokens", "name"] as const;
 export type TUsageReportSort = (typeof USAGE_REPORT_SORTS)[number];
@@ -18,8 +19,7 @@ export const ZGetUsageReportInput = z.object({
   period: ZPeriod.optional(),
   planKey: z.string().min(1).max(100).optional(),
   sort: z.enum(USAGE_REPORT_SORTS).default("percent"),
-  page: z.number().int().min(1).max(100_000).default(1),
-  pageSize: z.number().int().min(5).max(200).default(20),
+  ...pagingInput(),
 });
 export type TGetUsageReportInput = z.input<typeof ZGetUsageReportInput>;
 
@@ -56,10 +56,7 @@ export const ZUsageReport = z.object({
   sort: z.enum(USAGE_REPORT_SORTS),
   items: z.array(ZUsageReportRow),
   /** Clients matching the filter (with or without usage). */
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  pageCount: z.number().int(),
+  ...ZPageInfo,
 });
 export type TUsageReport = z.infer<typeof ZUsageReport>;
 
@@ -252,8 +249,7 @@ export async function getUsageReport(db: TDbClient, rawInput: TGetUsageReportInp
     planKey: input.planKey,
     sort: input.sort,
     nearOnly: false,
-    take: input.pageSize,
-    skip: (input.page - 1) * input.pageSize,
+    ...pageWindow(input),
   });
   // Past the last page no row carries the window count: count again (rare).
   const total = rows[0]?.total ?? (input.page > 1 ? await countClients(db, input.planKey) : 0);
@@ -262,10 +258,7 @@ export async function getUsageReport(db: TDbClient, rawInput: TGetUsageReportInp
     planKey: input.planKey ?? null,
     sort: input.sort,
     items: rows.map(toRow),
-    total,
-    page: input.page,
-    pageSize: input.pageSize,
-    pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
+    ...pageInfo(input, total),
   };
 }
 

@@ -6,6 +6,7 @@ import { Prisma } from "@/generated/prisma/client";
 import type { TDbClient } from "@/server/db/client";
 import { ZPeriod, periodOf } from "@/server/usage/period";
 import { clockNow } from "@/server/clock";
+import { pagingInput, ZPageInfo, pageInfo } from "@/shared/paging";
 
 export const CLIENT_USAGE_SORTS = ["costUsd", "messages", "tokens", "name"] as const;
 
@@ -13,8 +14,7 @@ export const ZListClientUsageInput = z.object({
   /** Default: the current period. */
   period: ZPeriod.optional(),
   sort: z.enum(CLIENT_USAGE_SORTS).default("costUsd"),
-  page: z.number().int().min(1).default(1),
-  pageSize: z.number().int().min(5).max(200).default(20),
+  ...pagingInput(),
 });
 export type TListClientUsageInput = z.input<typeof ZListClientUsageInput>;
 
@@ -38,10 +38,7 @@ export const ZListClientUsageOutput = z.object({
   sort: z.enum(CLIENT_USAGE_SORTS),
   items: z.array(ZClientUsageRow),
   /** Clients with at least one counter in the period. */
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  pageCount: z.number().int(),
+  ...ZPageInfo,
 });
 export type TListClientUsageOutput = z.infer<typeof ZListClientUsageOutput>;
 
@@ -92,9 +89,6 @@ export async function listClientUsage(
     period,
     sort: input.sort,
     items: rows.map((row) => ({ ...row, status: ZClientUsageRow.shape.status.parse(row.status) })),
-    total,
-    page: input.page,
-    pageSize: input.pageSize,
-    pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
+    ...pageInfo(input, total),
   };
 }

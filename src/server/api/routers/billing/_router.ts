@@ -35,6 +35,7 @@ import { chargeInvoice, ZChargeInvoiceInput } from "@/server/payments/charge-inv
 import { ZInvoicePaymentState } from "@/server/payments/invoice-money";
 import { markInvoicePaid, ZMarkInvoicePaidRequest } from "@/server/payments/mark-invoice-paid";
 import { refundInvoice, ZRefundInvoiceInput } from "@/server/payments/refund-invoice";
+import { pagingInput } from "@/shared/paging";
 
 
 const ZRecordedPayment = ZInvoicePayment.pick({ id: true, provider: true, providerPaymentId: true, kind: true, status: true, amount: true, failureReason: true });
@@ -48,7 +49,7 @@ export const billingRouter = createTRPCRouter({
 
   /** One client's invoices, newest first (the invoices list with the client filter). */
   clientInvoices: viewerProcedure
-    .input(z.object({ clientId: z.uuid("must be a client id"), page: z.number().int().min(1).default(1), pageSize: z.number().int().min(5).max(200).default(20) }))
+    .input(z.object({ clientId: z.uuid("must be a client id"), ...pagingInput() }))
     .output(ZListInvoicesOutput)
     .query(({ ctx, input }) => listInvoices(ctx.db, input)),
 
