@@ -6,7 +6,7 @@ import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { paymentProviderLabel } from "@/server/payments/payment-providers";
 import { refundableCharges } from "@/server/payments/refund-source";
-import { formatMinorUnits } from "@/server/plans/proration";
+import { formatMinorUnits } from "@/server/money/money";
 import { INVOICE_STATUSES } from "@/server/invoices/invoice-status";
 import { ZInvoicePayment } from "@/server/invoices/invoice-payment";
 import { LINE_KINDS } from "./pricing";

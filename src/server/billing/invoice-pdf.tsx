@@ -16,7 +16,7 @@ import { Document, Font, Page, StyleSheet, Text, View, renderToBuffer } from "@r
 import Decimal from "decimal.js";
 import type { ReactNode } from "react";
 import { z } from "zod";
-import { formatMinorUnits } from "@/server/plans/proration";
+import { formatDecimal, formatMinorUnits } from "@/server/money/money";
 import type { TBillTo, TInvoiceDetail } from "./get-invoice";
 
 export type TInvoicePdfSeller = {
@@ -105,12 +105,6 @@ export function groupThousands(decimal: string): string {
   return `${sign}${integer!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction}`;
 }
 
-function plain(value: Decimal, decimals?: number): string {
-  // decimal.js keeps the sign of zero: never print "-0".
-  const v = value.isZero() ? value.abs() : value;
-  return decimals === undefined ? v.toFixed() : v.toFixed(decimals, Decimal.ROUND_HALF_EVEN);
-}
-
 /** An amount with exactly the currency's decimals: "1234.5" USD -> "1,234.50", "1600" JPY -> "1,600". */
 export function formatMoney(amount: string, currency: string): string {
   return groupThousands(formatMinorUnits(amount, currency));
@@ -123,13 +117,13 @@ export function formatMoneyWithCode(amount: string, currency: string): string {
 
 /** A quantity without trailing zeros: "1234567.000000" -> "1,234,567", "0.500000" -> "0.5". */
 export function formatQuantity(quantity: string): string {
-  return groupThousands(plain(new Decimal(quantity)));
+  return groupThousands(formatDecimal(quantity));
 }
 
 /** A unit price without trailing zeros but with at least 2 decimals: "0.0020000000" -> "0.002", "29" -> "29.00". */
 export function formatUnitPrice(unitPrice: string): string {
   const value = new Decimal(unitPrice);
-  return groupThousands(plain(value, value.decimalPlaces() < 2 ? 2 : undefined));
+  return groupThousands(formatDecimal(value, value.decimalPlaces() < 2 ? 2 : undefined));
 }
 
 /** A calendar date in UTC, unambiguous in any locale: "3 Dec 2026". */
@@ -236,7 +230,7 @@ export function usageDetail(line: Pick<TInvoiceDetail["lines"][number], "kind" |
     parts.push(`${meta.tierMode === "graduated" ? "Graduated" : "Volume"} tiers${per}: ${list}`);
   }
   if (meta.usageMultiplier && !new Decimal(meta.usageMultiplier).eq(1)) {
-    parts.push(`usage multiplier x${plain(new Decimal(meta.usageMultiplier))} applied`);
+    parts.push(`usage multiplier x${formatDecimal(meta.usageMultiplier)} applied`);
   }
   return parts.length > 0 ? parts.join("; ") : null;
 }

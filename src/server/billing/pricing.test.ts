@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { minorUnitDigits } from "@/server/plans/currency";
+import { minorUnitDigits } from "@/shared/currency";
 import { ZPlanPricing, ZSavedPlanPricing, MAX_LIMIT, type TPlanPricingInput } from "@/server/plans/plan-config";
 import { findInvoiceOverflow, priceUsage, type TPricedPlanChange } from "./pricing";
 

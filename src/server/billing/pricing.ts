@@ -3,7 +3,8 @@
 //
 // Rounding rule (DESIGN.md invariant 1): every line's amount is computed exactly
 // (decimal.js, 64 significant digits, never a JS number) and rounded ONCE, half to
-// even, to the currency's minor unit (2 decimals for USD, 0 for JPY). The usage
+// even, to the currency's minor unit (2 decimals for USD, 0 for JPY), with
+// src/server/money/money.ts. The usage
 // multiplier is applied to the exact usage amount, before that one rounding. The
 // invoice total is the plain sum of the rounded lines, so it has the currency's
 // decimals already and is never rounded again: total == sum(lines) exactly.
@@ -21,11 +22,9 @@
 //   volume      the tier the whole billable quantity reaches prices every unit
 // Tier bounds count raw billable units (above the included ones); tier prices are per
 // `unit` raw units, like unitPrice (src/server/plans/plan-config.ts).
-import Decimal from "decimal.js";
-import { minorUnitDigits } from "@/server/plans/currency";
+import type Decimal from "decimal.js";
+import { Money, formatDecimal, formatMinorUnits, roundToMinorUnit } from "@/server/money/money";
 import type { TMetricPrice, TPlanPricing } from "@/server/plans/plan-config";
-
-const Exact = Decimal.clone({ precision: 64, rounding: Decimal.ROUND_HALF_EVEN });
 
 export const LINE_KINDS = ["base", "usage", "credit", "proration"] as const;
 export type TLineKind = (typeof LINE_KINDS)[number];
@@ -67,19 +66,14 @@ export type TPricedInvoice = {
   total: string;
 };
 
-function toFixedAmount(value: Decimal, digits: number): string {
-  // decimal.js keeps the sign of zero: never write "-0.00".
-  return (value.isZero() ? value.abs() : value).toFixed(digits, Decimal.ROUND_HALF_EVEN);
-}
-
+/** Rounded half-even to `decimals`, without trailing zeros: "0.0000025000" -> "0.0000025". */
 function displayDecimal(value: Decimal, decimals: number): string {
-  const rounded = value.toDecimalPlaces(decimals, Decimal.ROUND_HALF_EVEN);
-  return (rounded.isZero() ? rounded.abs() : rounded).toFixed();
+  return formatDecimal(value.toDecimalPlaces(decimals, Money.ROUND_HALF_EVEN));
 }
 
 /** Exact usage amount of one metric (before the multiplier and rounding), and the tier breakdown. */
 export function usageAmount(price: TMetricPrice, billable: Decimal): { amount: Decimal; tiers: { upTo: number | null; units: string; unitPrice: string }[] } {
-  const unit = new Exact(price.unit);
+  const unit = new Money(price.unit);
   if (!price.tiers) return { amount: billable.div(unit).times(price.unitPrice), tiers: [] };
   const { mode, tiers } = price.tiers;
   if (mode === "volume") {
@@ -89,23 +83,23 @@ export function usageAmount(price: TMetricPrice, billable: Decimal): { amount: D
       tiers: [{ upTo: tier.upTo, units: billable.toFixed(), unitPrice: tier.unitPrice }],
     };
   }
-  let amount = new Exact(0);
-  let previous = new Exact(0);
+  let amount = new Money(0);
+  let previous = new Money(0);
   const breakdown: { upTo: number | null; units: string; unitPrice: string }[] = [];
   for (const tier of tiers) {
     if (billable.lte(previous)) break;
-    const top = tier.upTo === null ? billable : Exact.min(billable, tier.upTo);
+    const top = tier.upTo === null ? billable : Money.min(billable, tier.upTo);
     const units = top.minus(previous);
     amount = amount.plus(units.div(unit).times(tier.unitPrice));
     breakdown.push({ upTo: tier.upTo, units: units.toFixed(), unitPrice: tier.unitPrice });
     if (tier.upTo === null) break;
-    previous = new Exact(tier.upTo);
+    previous = new Money(tier.upTo);
   }
   return { amount, tiers: breakdown };
 }
 
 function formatUnits(value: Decimal.Value): string {
-  return new Exact(value).toFixed().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return new Money(value).toFixed().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /**
@@ -118,29 +112,27 @@ export function priceUsage(
   planChanges: readonly TPricedPlanChange[] = [],
 ): TPricedInvoice {
   const currency = pricing.currency;
-  const digits = minorUnitDigits(currency);
-  const round = (value: Decimal) => value.toDecimalPlaces(digits, Decimal.ROUND_HALF_EVEN);
-  const multiplier = new Exact(pricing.usageMultiplier);
+  const multiplier = new Money(pricing.usageMultiplier);
   const lines: TInvoiceLine[] = [];
   const amounts: Decimal[] = [];
   const push = (line: Omit<TInvoiceLine, "amount">, amount: Decimal) => {
-    const rounded = round(amount);
+    const rounded = roundToMinorUnit(amount, currency);
     amounts.push(rounded);
-    lines.push({ ...line, amount: toFixedAmount(rounded, digits) });
+    lines.push({ ...line, amount: formatMinorUnits(rounded, currency) });
   };
 
-  const base = new Exact(pricing.baseCost);
+  const base = new Money(pricing.baseCost);
   push({ kind: "base", metric: null, description: "Plan base price", quantity: "1", unitPrice: displayDecimal(base, UNIT_PRICE_DECIMALS), metadata: null }, base);
 
   for (const metric of Object.keys(pricing.metrics).sort()) {
     const price = pricing.metrics[metric]!;
-    const raw = Object.hasOwn(usage, metric) ? new Exact(usage[metric]!) : new Exact(0);
+    const raw = Object.hasOwn(usage, metric) ? new Money(usage[metric]!) : new Money(0);
     if (raw.isNegative() || !raw.isFinite()) throw new RangeError(`usage of ${metric} must be a non-negative decimal, got ${raw.toString()}`);
-    const billable = Exact.max(0, raw.minus(price.includedUnits));
+    const billable = Money.max(0, raw.minus(price.includedUnits));
     const { amount, tiers } = usageAmount(price, billable);
     const exact = amount.times(multiplier);
     const perUnit = billable.isZero()
-      ? new Exact(price.tiers ? price.tiers.tiers[0]!.unitPrice : price.unitPrice).times(multiplier)
+      ? new Money(price.tiers ? price.tiers.tiers[0]!.unitPrice : price.unitPrice).times(multiplier)
       : exact.div(billable.div(price.unit));
     const per = price.unit === 1 ? "" : ` per ${formatUnits(price.unit)}`;
     push(
@@ -166,8 +158,8 @@ export function priceUsage(
   for (const change of changes) {
     const when = change.effectiveAt.toISOString().slice(0, 10);
     const metadata = { planChangeId: change.id, fromPlanKey: change.fromPlanKey, toPlanKey: change.toPlanKey };
-    const credit = new Exact(change.creditAmount);
-    const charge = new Exact(change.chargeAmount);
+    const credit = new Money(change.creditAmount);
+    const charge = new Money(change.chargeAmount);
     if (!credit.isZero()) {
       push(
         { kind: "credit", metric: null, description: `Unused ${change.fromPlanName ?? change.fromPlanKey} plan from ${when}`, quantity: "1", unitPrice: displayDecimal(credit.neg(), UNIT_PRICE_DECIMALS), metadata },
@@ -182,8 +174,8 @@ export function priceUsage(
     }
   }
 
-  const total = amounts.reduce((sum, amount) => sum.plus(amount), new Exact(0));
-  return { currency, lines, total: toFixedAmount(total, digits) };
+  const total = amounts.reduce((sum, amount) => sum.plus(amount), new Money(0));
+  return { currency, lines, total: formatMinorUnits(total, currency) };
 }
 
 /**
@@ -191,9 +183,9 @@ export function priceUsage(
  * unit prices NUMERIC(20,10), quantities NUMERIC(24,6); each below 10^(p-s).
  */
 const COLUMN_BOUNDS = {
-  amount: { below: new Exact("1e12"), words: "1,000,000,000,000" },
-  unitPrice: { below: new Exact("1e10"), words: "10,000,000,000" },
-  quantity: { below: new Exact("1e18"), words: "10^18" },
+  amount: { below: new Money("1e12"), words: "1,000,000,000,000" },
+  unitPrice: { below: new Money("1e10"), words: "10,000,000,000" },
+  quantity: { below: new Money("1e18"), words: "10^18" },
 } as const;
 
 /**
@@ -204,7 +196,7 @@ const COLUMN_BOUNDS = {
  * numeric overflow.
  */
 export function findInvoiceOverflow(invoice: TPricedInvoice): string | null {
-  const tooLarge = (value: string, column: keyof typeof COLUMN_BOUNDS) => new Exact(value).abs().gte(COLUMN_BOUNDS[column].below);
+  const tooLarge = (value: string, column: keyof typeof COLUMN_BOUNDS) => new Money(value).abs().gte(COLUMN_BOUNDS[column].below);
   for (const line of invoice.lines) {
     const name = line.metric ? `the ${line.metric} line` : `the ${line.kind} line`;
     if (tooLarge(line.amount, "amount")) return `${name} comes to ${line.amount} ${invoice.currency}, and an invoice line must stay below ${COLUMN_BOUNDS.amount.words}`;

@@ -29,15 +29,18 @@
 // (pending or overdue) invoice of any period, or an active client; the one with the
 // most invoiced in the window first (ties: higher MRR, then the code). Amounts are
 // decimal strings with 2 decimals in the currency's major unit (the NUMERIC(14,2)
-// scale, JPY included), summed in SQL and decimal.js, never as JS numbers.
+// scale, JPY included: the dashboard shows each currency's own decimals), summed in
+// SQL and decimal.js (src/server/money/money.ts), never as JS numbers.
 //
 // The database does the aggregating (100,000 invoices must stay fast): three GROUP BY
 // queries over Invoice (window by period index, open by the status index), one over
 // active clients, one read of the plans involved. No per-invoice or per-client loop.
-import Decimal from "decimal.js";
+import type Decimal from "decimal.js";
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
+import { MAX_STORED_DECIMALS } from "@/shared/currency";
+import { Money, formatDecimal } from "@/server/money/money";
 import { ZPlanPricing, describePlanIssues } from "@/server/plans/plan-config";
 import { recentPeriods } from "@/server/usage/period";
 import { priceUsage } from "./pricing";
@@ -94,9 +97,10 @@ export const ZRevenueAnalytics = z.object({
 });
 export type TRevenueAnalytics = z.infer<typeof ZRevenueAnalytics>;
 
-// Sums of up to 100,000 NUMERIC(14,2) amounts: more digits than decimal.js's default 20.
-const Money = Decimal.clone({ precision: 64 });
-type TMoney = InstanceType<typeof Money>;
+// Sums of up to 100,000 NUMERIC(14,2) amounts come close to decimal.js's default 20
+// digits: Money has 64, so every sum, difference and product by a count here is exact
+// and its rounding mode never applies.
+type TMoney = Decimal;
 
 const PAID_STATUSES: ReadonlySet<string> = new Set(["paid", "partially_refunded", "refunded"]);
 const OPEN_STATUSES: ReadonlySet<string> = new Set(["pending", "overdue"]);
@@ -111,9 +115,9 @@ function money(value: { toString(): string } | null | undefined): TMoney {
   return new Money(value?.toString() ?? 0);
 }
 
+/** The NUMERIC(14,2) scale for every currency (already exact: the sums are of stored amounts). */
 function formatMoney(value: TMoney): string {
-  // decimal.js keeps the sign of zero: never show "-0.00".
-  return (value.isZero() ? value.abs() : value).toFixed(2, Decimal.ROUND_HALF_EVEN);
+  return formatDecimal(value, MAX_STORED_DECIMALS);
 }
 
 function compareMoneyDesc(a: TMoney, b: TMoney): number {

@@ -2,7 +2,7 @@
 // factory returning this interface, plus one line in payment-providers.ts.
 //
 // Amounts crossing this interface are decimal strings in the invoice currency's MAJOR
-// unit ("12.34" USD); a provider that speaks minor units converts with minor-units.ts.
+// unit ("12.34" USD); a provider that speaks minor units converts with src/server/money/minor-units.ts.
 import { z } from "zod";
 import type { PaymentStatus } from "@/generated/prisma/enums";
 import { AppError } from "@/server/errors/app-error";

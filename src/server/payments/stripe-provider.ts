@@ -1,11 +1,11 @@
 // Stripe through its official SDK: PaymentIntents for charges, Refunds, and the SDK's own
 // webhook signature check (timestamped HMAC-SHA256 with a tolerance window).
-// Stripe speaks integer minor units; this file converts at the boundary (minor-units.ts).
+// Stripe speaks integer minor units; this file converts at the boundary (src/server/money/minor-units.ts).
 import Stripe from "stripe";
 import { z } from "zod";
 import type { PaymentStatus } from "@/generated/prisma/enums";
 import { AppError } from "@/server/errors/app-error";
-import { fromMinorUnits, toMinorUnits } from "./minor-units";
+import { fromMinorUnits, toMinorUnits } from "@/server/money/minor-units";
 import type { PaymentProvider, TParsedWebhookEvent, TPayableInvoice, TProviderPayment, TProviderRefund, TVerifiedWebhookEvent } from "./payment-provider";
 
 export const STRIPE_PROVIDER_NAME = "stripe";

@@ -6,7 +6,7 @@
 // the strings into Prisma.Decimal / decimal.js values.
 import { z } from "zod";
 import { RESERVED_KEY_MESSAGE, isReservedKey } from "@/server/errors/reserved-keys";
-import { MAX_STORED_DECIMALS, isIsoCurrency, minorUnitDigits } from "./currency";
+import { MAX_STORED_DECIMALS, isIsoCurrency, minorUnitDigits } from "@/shared/currency";
 
 // ---------------------------------------------------------------------------
 // Names

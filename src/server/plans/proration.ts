@@ -18,7 +18,7 @@
 //
 // Rounding rule: each of creditAmount and chargeAmount is rounded ONCE, from the
 // exact product, to the currency's minor unit (2 decimals for USD/EUR, 0 for JPY),
-// half to even (decimal.js ROUND_HALF_EVEN: 5.025 -> 5.02, 5.075 -> 5.08), so that
+// half to even (5.025 -> 5.02, 5.075 -> 5.08: src/server/money/money.ts), so that
 // rounding has no bias up or down over many changes. netAmount is the difference of
 // the two rounded amounts (exact, not rounded again), so an invoice line for each
 // adds up to it. No JS number ever holds money here.
@@ -30,21 +30,11 @@
 // (+chargeAmount) per PlanChange of the period not yet invoiced, and sets their
 // invoiceId. Base prices therefore add up to old x (1 - fraction) + new x fraction,
 // and a change followed by a change back the same day (daily mode) nets to zero.
-import Decimal from "decimal.js";
-import { minorUnitDigits } from "./currency";
 import type { TProrationMode } from "./plan-config";
+import { Money, formatMinorUnits, roundToMinorUnit } from "@/server/money/money";
 import { periodOf, periodRange } from "@/server/usage/period";
 
 const DAY_MS = 86_400_000;
-
-/**
- * Enough significant digits that base x remaining / length is exact before the one
- * rounding: base has at most 20 digits (NUMERIC(20,10)), remaining and length at most
- * 10 (milliseconds in a month), so the product is exact, and the quotient, if it does
- * not terminate, is at least 1e-22 away from any half-cent boundary, far beyond the
- * 1e-50 error of a 64-digit quotient: rounding that quotient equals rounding the exact one.
- */
-const Money = Decimal.clone({ precision: 64, rounding: Decimal.ROUND_HALF_EVEN });
 
 export type TProrationPlan = {
   key: string;
@@ -81,18 +71,6 @@ export type TProration = {
   chargeAmount: string;
   netAmount: string;
 };
-
-/** `amount` rounded once, half-even, to the currency's minor unit. */
-export function roundToMinorUnit(amount: Decimal.Value, currency: string): Decimal {
-  return new Money(amount).toDecimalPlaces(minorUnitDigits(currency), Decimal.ROUND_HALF_EVEN);
-}
-
-/** The amount as a decimal string with exactly the currency's minor-unit decimals. */
-export function formatMinorUnits(amount: Decimal.Value, currency: string): string {
-  const value = new Money(amount);
-  // decimal.js keeps the sign of zero: never show "-0.00".
-  return (value.isZero() ? value.abs() : value).toFixed(minorUnitDigits(currency), Decimal.ROUND_HALF_EVEN);
-}
 
 /** Share of the period left at `effectiveAt`, as numerator / denominator (exact integers). */
 function remainingShare(mode: TProrationMode, effectiveAt: Date, start: Date, end: Date): { remaining: number; length: number } {

@@ -1,6 +1,7 @@
 // ISO 4217 currencies: which codes exist, and how many decimals (the minor unit)
-// an amount in each one has. Pure; runs in the browser too (the plan form
-// validates with the same schema).
+// an amount in each one has. Pure and browser-safe: the plan form validates with it,
+// the dashboard writes amounts with it (src/components/display-format.ts) and the
+// server rounds money with it (src/server/money/money.ts), so all three agree.
 //
 // The list of codes comes from the runtime's ICU (Intl.supportedValuesOf), which
 // tracks ISO 4217. Minor units do not: ICU's display digits differ from ISO for
