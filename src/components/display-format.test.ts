@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatDateTime, formatMetricName, formatMoney, formatPeriod, formatUnitPrice } from "@/components/display-format";
+import { formatAmount, formatCount, formatDateTime, formatMetricName, formatMoney, formatPeriod, formatUnitPrice } from "@/components/display-format";
 
 describe("formatMoney", () => {
   it.each([
@@ -15,8 +15,35 @@ describe("formatMoney", () => {
     ["0.146", "USD", 2, "$0.15"],
     // Beyond a double's 15-17 significant digits: formatted from the string, not a float.
     ["12345678901234567.125", "USD", 2, "$12,345,678,901,234,567.13"],
+    // Each currency with its own decimals (ISO 4217), as the invoice PDF prints it.
+    ["1234.5", "JPY", undefined, "¥1,235"],
+    ["1600.00", "JPY", undefined, "¥1,600"],
+    ["1.5", "KWD", undefined, "KWD\u00a01.500"],
+    // ISO gives HUF 2 decimals, where Intl alone would write none.
+    ["1234.5", "HUF", undefined, "HUF\u00a01,234.50"],
+    // A fraction of one unit: two decimals more than the currency has.
+    ["0.146", "JPY", undefined, "¥0.15"],
+    ["0.001", "JPY", undefined, "<¥0.01"],
+    ["0.12345", "KWD", undefined, "KWD\u00a00.12345"],
   ])("%s %s (%s digits) -> %s", (value, currency, digits, expected) => {
     expect(formatMoney(value, currency, digits)).toBe(expected);
+  });
+});
+
+describe("formatAmount", () => {
+  it.each([
+    ["1234.5", "USD", "$1,234.50"],
+    ["0.5", "USD", "$0.50"],
+    ["0", "USD", "$0.00"],
+    ["-15.47", "USD", "-$15.47"],
+    ["1234.5", "JPY", "¥1,235"],
+    ["1234.00", "JPY", "¥1,234"],
+    ["-1600", "JPY", "-¥1,600"],
+    ["1.5", "KWD", "KWD\u00a01.500"],
+    ["1.2345", "KWD", "KWD\u00a01.235"],
+    ["12.345", "EUR", "€12.35"],
+  ])("an invoice amount %s %s shows the currency's decimals: %s", (value, currency, expected) => {
+    expect(formatAmount(value, currency)).toBe(expected);
   });
 });
 

@@ -1,7 +1,10 @@
 // How the dashboard writes numbers, money, dates and periods. Money arrives as
 // decimal strings and is handed to Intl.NumberFormat *as a string*: Intl formats
 // string decimals exactly (no float on the way), rounding half away from zero
-// for display only. Dates are shown in UTC, like billing periods.
+// for display only. Each currency has its own decimals, ISO 4217's, as on the
+// invoice PDF (src/shared/currency.ts; not Intl's, which writes HUF without them):
+// "$1,234.50", "¥1,235", "KWD 1.235". Dates are shown in UTC, like billing periods.
+import { minorUnitDigits } from "@/shared/currency";
 
 const LOCALE = "en-US";
 
@@ -18,39 +21,45 @@ function isFractionOfOne(value: string): boolean {
 }
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
-function moneyFormat(currency: string, fractionDigits: number, fixed = false): Intl.NumberFormat {
-  const key = `${currency}/${fractionDigits}/${fixed}`;
+function moneyFormat(currency: string, minimumFractionDigits: number, maximumFractionDigits: number): Intl.NumberFormat {
+  const key = `${currency}/${minimumFractionDigits}/${maximumFractionDigits}`;
   let format = moneyFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(LOCALE, {
-      style: "currency",
-      currency,
-      minimumFractionDigits: fixed ? fractionDigits : Math.min(2, fractionDigits),
-      maximumFractionDigits: fractionDigits,
-    });
+    format = new Intl.NumberFormat(LOCALE, { style: "currency", currency, minimumFractionDigits, maximumFractionDigits });
     moneyFormats.set(key, format);
   }
   return format;
 }
 
 /**
- * "1234.5" USD -> "$1,234.50". Usage costs are often fractions of a cent: between
- * zero and one unit they show 4 decimals ("$0.0042", "$0.1460") unless
- * `fractionDigits` says otherwise.
+ * An amount of an invoice, a payment or a plan (what the server rounds to the minor
+ * unit), with exactly the currency's decimals, as the invoice PDF prints it:
+ * "1234.5" USD -> "$1,234.50", "1234.5" JPY -> "¥1,235", "1.5" KWD -> "KWD 1.500".
  */
-export function formatMoney(value: TDecimalString, currency = "USD", fractionDigits?: number): string {
-  const fraction = isFractionOfOne(value);
-  // Tiny but not nothing: say so rather than print "$0.0000".
-  if (fractionDigits === undefined && fraction && /^0*\.0000/.test(value.trim())) {
-    return `<${moneyFormat(currency, 4, true).format("0.0001")}`;
-  }
-  const digits = fractionDigits ?? (fraction ? 4 : 2);
-  return moneyFormat(currency, digits, fractionDigits === undefined && digits === 4).format(asDecimal(value));
+export function formatAmount(value: TDecimalString, currency: string): string {
+  const digits = minorUnitDigits(currency);
+  return moneyFormat(currency, digits, digits).format(asDecimal(value));
 }
 
-/** A unit price such as "0.0000025": every significant decimal, up to 10. */
+/**
+ * "1234.5" USD -> "$1,234.50", with the currency's decimals ("¥1,235"). Usage costs
+ * are often fractions of a cent: between zero and one unit they show two decimals
+ * more than the currency has ("$0.0042", "$0.1460", "¥0.15") unless `fractionDigits`
+ * says otherwise (then at least 2 and at most `fractionDigits`).
+ */
+export function formatMoney(value: TDecimalString, currency = "USD", fractionDigits?: number): string {
+  if (fractionDigits !== undefined) return moneyFormat(currency, Math.min(2, fractionDigits), fractionDigits).format(asDecimal(value));
+  if (!isFractionOfOne(value)) return formatAmount(value, currency);
+  const digits = minorUnitDigits(currency) + 2;
+  const format = moneyFormat(currency, digits, digits);
+  // Tiny but not nothing: say so rather than print "$0.0000".
+  if (new RegExp(`^0*\\.0{${digits}}`).test(value.trim())) return `<${format.format(asDecimal(`0.${"1".padStart(digits, "0")}`))}`;
+  return format.format(asDecimal(value));
+}
+
+/** A unit price such as "0.0000025": every significant decimal, up to 10 (at least 2, as on the PDF). */
 export function formatUnitPrice(value: TDecimalString, currency = "USD"): string {
-  return moneyFormat(currency, 10).format(asDecimal(value));
+  return moneyFormat(currency, 2, 10).format(asDecimal(value));
 }
 
 const countFormat = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });

@@ -3,7 +3,7 @@
 // arrive as decimal strings: they become numbers here only to size bars and slices;
 // every amount a person reads (tooltips, legends) is formatted from the string itself.
 import { BarChart, DonutChart, type CustomTooltipProps } from "@tremor/react";
-import { formatCount, formatMoney, formatPeriod } from "@/components/display-format";
+import { formatAmount, formatCount, formatPeriod } from "@/components/display-format";
 
 type TMonthlyRevenue = { period: string; invoiced: string; collected: string; refunded: string; outstanding: string };
 type TPlanRevenue = { planKey: string; planName: string; invoiced: string; invoiceCount: number };
@@ -45,7 +45,7 @@ function MonthTooltip({ active, payload, currency }: CustomTooltipProps & { curr
               <span className={`inline-block h-2 w-2 rounded-full ${line.swatch}`} />
               {line.label}
             </dt>
-            <dd className="text-right tabular-nums text-gray-900">{formatMoney(line.value, currency, 2)}</dd>
+            <dd className="text-right tabular-nums text-gray-900">{formatAmount(line.value, currency)}</dd>
           </div>
         ))}
       </dl>
@@ -89,7 +89,7 @@ export function RevenueByPlanList({ data, currency }: { data: TPlanRevenue[]; cu
           <li key={plan.planKey} data-plan={plan.planKey}>
             <div className="flex items-baseline justify-between gap-3 text-sm">
               <span className="min-w-0 truncate font-medium text-gray-900">{plan.planName}</span>
-              <span className="tabular-nums text-gray-900">{formatMoney(plan.invoiced, currency, 2)}</span>
+              <span className="tabular-nums text-gray-900">{formatAmount(plan.invoiced, currency)}</span>
             </div>
             <div className="mt-1 flex items-center gap-3">
               <div className="h-2 flex-1 overflow-hidden rounded-full bg-gray-100">
@@ -133,7 +133,7 @@ export function PaidPendingChart({ paid, pending, currency }: { paid: TCountAndA
                 {formatCount(slice.exact.count)} {slice.exact.count === 1 ? "invoice" : "invoices"}
               </span>
             </dt>
-            <dd className="tabular-nums font-medium text-gray-900">{formatMoney(slice.exact.amount, currency, 2)}</dd>
+            <dd className="tabular-nums font-medium text-gray-900">{formatAmount(slice.exact.amount, currency)}</dd>
           </div>
         ))}
       </dl>

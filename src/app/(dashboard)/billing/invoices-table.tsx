@@ -1,7 +1,7 @@
 // The invoices list: one row per invoice, its number linking to the invoice page.
 import Link from "next/link";
 import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@tremor/react";
-import { formatDate, formatMoney, formatPeriod } from "@/components/display-format";
+import { formatAmount, formatDate, formatPeriod } from "@/components/display-format";
 import { InvoiceStatusBadge } from "@/components/status-badges";
 import type { TInvoiceListItem } from "./billing-types";
 import { invoiceHref, invoicePdfHref } from "./invoice-links";
@@ -40,12 +40,12 @@ export function InvoicesTable({ invoices, canDownload }: { invoices: TInvoiceLis
                 <InvoiceStatusBadge status={invoice.status} />
               </TableCell>
               <TableCell className="text-right tabular-nums" data-testid="invoice-total" data-amount={invoice.total}>
-                {formatMoney(invoice.total, invoice.currency, 2)}
+                {formatAmount(invoice.total, invoice.currency)}
               </TableCell>
               <TableCell className="text-right tabular-nums">
-                {formatMoney(invoice.amountPaid, invoice.currency, 2)}
+                {formatAmount(invoice.amountPaid, invoice.currency)}
                 {/[1-9]/.test(invoice.amountRefunded) ? (
-                  <span className="block text-xs text-violet-700">−{formatMoney(invoice.amountRefunded, invoice.currency, 2)} refunded</span>
+                  <span className="block text-xs text-violet-700">−{formatAmount(invoice.amountRefunded, invoice.currency)} refunded</span>
                 ) : null}
               </TableCell>
               <TableCell>{formatDate(invoice.dueAt)}</TableCell>

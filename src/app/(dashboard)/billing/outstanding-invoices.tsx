@@ -1,7 +1,7 @@
 // Money still to collect: open (pending and overdue) invoices, the longest due first.
 import Link from "next/link";
 import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text, Title } from "@tremor/react";
-import { formatDate, formatMoney } from "@/components/display-format";
+import { formatAmount, formatDate } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { hrefWith } from "@/components/pagination";
 import { InvoiceStatusBadge } from "@/components/status-badges";
@@ -77,7 +77,7 @@ export function OutstandingInvoices({
                     {formatDate(invoice.dueAt)}
                     <span className={`block text-xs ${due.late ? "text-red-600" : "text-gray-500"}`}>{due.text}</span>
                   </TableCell>
-                  <TableCell className="text-right font-medium tabular-nums">{formatMoney(balanceDue(invoice), invoice.currency, 2)}</TableCell>
+                  <TableCell className="text-right font-medium tabular-nums">{formatAmount(balanceDue(invoice), invoice.currency)}</TableCell>
                 </TableRow>
               );
             })}

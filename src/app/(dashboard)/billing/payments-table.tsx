@@ -2,7 +2,7 @@
 // show them. A refund's amount is shown negative: money going back to the client.
 import Link from "next/link";
 import { Badge, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@tremor/react";
-import { formatDate, formatMoney } from "@/components/display-format";
+import { formatAmount, formatDate } from "@/components/display-format";
 import { invoiceHref } from "./invoice-links";
 
 type TPaymentRow = {
@@ -88,7 +88,7 @@ export function PaymentsTable({ payments, providerLabels = {}, showInvoice }: { 
             </TableCell>
             <TableCell className={`text-right tabular-nums ${payment.kind === "refund" ? "text-violet-700" : ""}`} data-testid="payment-amount">
               {payment.kind === "refund" ? "−" : ""}
-              {formatMoney(payment.amount, payment.currency, 2)}
+              {formatAmount(payment.amount, payment.currency)}
             </TableCell>
             <TableCell className="min-w-40 max-w-60 whitespace-normal text-xs">
               <span className="break-words" data-testid="payment-reference">

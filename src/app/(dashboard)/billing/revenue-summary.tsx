@@ -2,7 +2,7 @@
 // in different currencies are never added up; the page offers a switcher instead).
 import Link from "next/link";
 import { Card, Metric, Text, Title } from "@tremor/react";
-import { formatCount, formatMoney, formatPeriod } from "@/components/display-format";
+import { formatAmount, formatCount, formatPeriod } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { PaidPendingChart, RevenueByMonthChart, RevenueByPlanList } from "@/components/revenue-charts";
 import { hrefWith } from "@/components/pagination";
@@ -11,7 +11,7 @@ import type { TCurrencyRevenue } from "./billing-types";
 const plural = (count: number, one: string, many = `${one}s`) => `${formatCount(count)} ${count === 1 ? one : many}`;
 
 export function RevenueKpis({ revenue, window }: { revenue: TCurrencyRevenue; window: string }) {
-  const money = (value: string) => formatMoney(value, revenue.currency, 2);
+  const money = (value: string) => formatAmount(value, revenue.currency);
   return (
     <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-4">
       <Card data-testid="kpi-mrr">

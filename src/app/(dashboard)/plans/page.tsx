@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Badge, Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text, Title } from "@tremor/react";
 import { api } from "@/trpc/server";
 import { getSession } from "@/server/auth/auth-options";
-import { formatCompact, formatCount, formatMetricName, formatMoney, formatPeriod, formatUnitPrice } from "@/components/display-format";
+import { formatAmount, formatCompact, formatCount, formatMetricName, formatMoney, formatPeriod, formatUnitPrice } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { limitCounterMetric, orderLimitMetrics } from "@/components/plan-limits";
 import { PageHeader } from "@/components/page-header";
@@ -81,7 +81,7 @@ function PlanCard({ plan, usage, canEdit }: { plan: TPlanDetail; usage: { messag
         <span className="font-mono">{plan.key}</span> · version <span data-testid="plan-version">{plan.version}</span>
       </Text>
       <p className="mt-3 text-2xl font-semibold tabular-nums text-gray-900" data-testid="plan-base-price">
-        {formatMoney(plan.pricing.baseCost, plan.pricing.currency, 2)}
+        {formatAmount(plan.pricing.baseCost, plan.pricing.currency)}
         <span className="whitespace-nowrap text-xs font-normal text-gray-500"> / month</span>
       </p>
       <Text className="text-xs">

@@ -6,7 +6,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
-import { formatCount, formatDate, formatDateTime, formatMoney } from "@/components/display-format";
+import { formatAmount, formatCount, formatDate, formatDateTime, formatMoney } from "@/components/display-format";
 import { useTRPC } from "@/trpc/react";
 
 const BUTTON = "rounded-md px-3 py-1.5 text-sm font-medium disabled:opacity-60";
@@ -79,7 +79,7 @@ function ChangePlanForm({ clientId, clientName, currentPlan, plans, preselect, o
     change.mutate({ clientId, toPlanKey, reason: reason.trim(), confirmWarnings: confirmed });
   }
 
-  const money = (value: string) => formatMoney(value, data?.currency ?? "USD", 2);
+  const money = (value: string) => formatAmount(value, data?.currency ?? "USD");
 
   return (
     <div

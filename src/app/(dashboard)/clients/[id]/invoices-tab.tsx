@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@tremor/react";
 import type { TClientDetail } from "@/server/clients/get-client";
-import { formatDate, formatMoney, formatPeriod } from "@/components/display-format";
+import { formatAmount, formatDate, formatPeriod } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { InvoiceStatusBadge } from "@/components/status-badges";
 import { invoiceHref } from "../../billing/invoice-links";
@@ -34,7 +34,7 @@ export function InvoicesTab({ client }: { client: TClientDetail }) {
               <TableCell>
                 <InvoiceStatusBadge status={invoice.status} />
               </TableCell>
-              <TableCell className="text-right tabular-nums">{formatMoney(invoice.total, invoice.currency, 2)}</TableCell>
+              <TableCell className="text-right tabular-nums">{formatAmount(invoice.total, invoice.currency)}</TableCell>
               <TableCell>{formatDate(invoice.dueAt)}</TableCell>
             </TableRow>
           ))}

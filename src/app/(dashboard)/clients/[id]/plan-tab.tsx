@@ -4,7 +4,7 @@ import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow
 import type { TClientDetail } from "@/server/clients/get-client";
 import { getSession } from "@/server/auth/auth-options";
 import { api } from "@/trpc/server";
-import { formatCount, formatDateTime, formatMetricName, formatMoney, formatPeriod } from "@/components/display-format";
+import { formatAmount, formatCount, formatDateTime, formatMetricName, formatMoney, formatPeriod } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { LimitProgress } from "@/components/limit-progress";
 import { limitCounterMetric, orderLimitMetrics } from "@/components/plan-limits";
@@ -162,8 +162,8 @@ export async function PlanTab({ client }: { client: TClientDetail }) {
                   <TableCell>{formatDateTime(change.effectiveAt)}</TableCell>
                   <TableCell>{change.fromPlanKey}</TableCell>
                   <TableCell>{change.toPlanKey}</TableCell>
-                  <TableCell className="text-right tabular-nums">{formatMoney(change.creditAmount, client.currency, 2)}</TableCell>
-                  <TableCell className="text-right tabular-nums">{formatMoney(change.chargeAmount, client.currency, 2)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{formatAmount(change.creditAmount, client.currency)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{formatAmount(change.chargeAmount, client.currency)}</TableCell>
                   <TableCell>{change.changedBy ?? "—"}</TableCell>
                   <TableCell className="max-w-xs whitespace-normal">{change.reason ?? "—"}</TableCell>
                 </TableRow>

@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { formatMoney } from "@/components/display-format";
+import { formatAmount } from "@/components/display-format";
 import { useTRPC } from "@/trpc/react";
 import {
   BILLING_DESTRUCTIVE_BUTTON,
@@ -42,7 +42,7 @@ export function CancelDialog({ invoice, onClose }: { invoice: TActionInvoice; on
       description={
         <>
           {invoice.clientName} will no longer owe{" "}
-          <span className="font-medium tabular-nums text-gray-900">{formatMoney(invoice.total, invoice.currency, 2)}</span>. This is final: a
+          <span className="font-medium tabular-nums text-gray-900">{formatAmount(invoice.total, invoice.currency)}</span>. This is final: a
           cancelled invoice cannot be paid or reopened; it stays on record.
         </>
       }

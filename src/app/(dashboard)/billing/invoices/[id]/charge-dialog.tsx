@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { formatMoney } from "@/components/display-format";
+import { formatAmount } from "@/components/display-format";
 import { useTRPC } from "@/trpc/react";
 import {
   BILLING_PRIMARY_BUTTON,
@@ -48,7 +48,7 @@ export function ChargeDialog({ invoice, provider, onClose }: { invoice: TActionI
       },
     }),
   );
-  const money = (value: string) => formatMoney(value, invoice.currency, 2);
+  const money = (value: string) => formatAmount(value, invoice.currency);
   const result = charge.data;
   const outcome = result ? describeChargeOutcome(result) : null;
 

@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { formatDate, formatMoney } from "@/components/display-format";
+import { formatAmount, formatDate } from "@/components/display-format";
 import { useTRPC } from "@/trpc/react";
 import {
   BILLING_PRIMARY_BUTTON,
@@ -30,7 +30,7 @@ export function MarkPaidDialog({ invoice, today, onClose }: { invoice: TActionIn
       },
     }),
   );
-  const money = (value: string) => formatMoney(value, invoice.currency, 2);
+  const money = (value: string) => formatAmount(value, invoice.currency);
   const amount = readMoneyInput(amountText);
 
   function review(event: FormEvent<HTMLFormElement>) {

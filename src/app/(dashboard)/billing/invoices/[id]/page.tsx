@@ -7,7 +7,7 @@ import { Badge, Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, T
 import { api } from "@/trpc/server";
 import { getSession } from "@/server/auth/auth-options";
 import { ZGetInvoiceInput } from "@/server/billing/get-invoice";
-import { formatDate, formatMoney, formatPeriod, formatUnitPrice } from "@/components/display-format";
+import { formatAmount, formatDate, formatPeriod, formatUnitPrice } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { InvoiceStatusBadge } from "@/components/status-badges";
 import { BILLING_LINK } from "../../billing-action-styles";
@@ -98,7 +98,7 @@ function DetailRow({ label, children, strong, testId }: { label: string; childre
 }
 
 function Totals({ invoice }: { invoice: TInvoiceDetail }) {
-  const money = (value: string) => formatMoney(value, invoice.currency, 2);
+  const money = (value: string) => formatAmount(value, invoice.currency);
   const refunded = /[1-9]/.test(invoice.amountRefunded);
   const open = invoice.status === "pending" || invoice.status === "overdue";
   return (
@@ -226,7 +226,7 @@ export default async function InvoicePage({ params }: TPageProps) {
                       </TableCell>
                       <TableCell className="text-right tabular-nums">{formatQuantity(line.quantity)}</TableCell>
                       <TableCell className="text-right tabular-nums">{formatUnitPrice(line.unitPrice, invoice.currency)}</TableCell>
-                      <TableCell className="text-right tabular-nums">{formatMoney(line.amount, invoice.currency, 2)}</TableCell>
+                      <TableCell className="text-right tabular-nums">{formatAmount(line.amount, invoice.currency)}</TableCell>
                     </TableRow>
                   ))}
                 </TableBody>

@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { formatDate, formatMoney } from "@/components/display-format";
+import { formatAmount, formatDate } from "@/components/display-format";
 import { useTRPC } from "@/trpc/react";
 import {
   BILLING_DESTRUCTIVE_BUTTON,
@@ -37,7 +37,7 @@ export function RefundDialog({ invoice, onClose }: { invoice: TActionInvoice; on
       },
     }),
   );
-  const money = (value: string) => formatMoney(value, invoice.currency, 2);
+  const money = (value: string) => formatAmount(value, invoice.currency);
   const amount = readMoneyInput(amountText);
   // With one payment left there is nothing to choose: it is the one.
   const chosen = charges.find((charge) => charge.id === source) ?? (charges.length === 1 ? charges[0] : undefined);
