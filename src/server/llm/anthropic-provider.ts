@@ -7,31 +7,24 @@
 import { keepAliveFetch } from "./keep-alive-fetch";
 import Anthropic from "@anthropic-ai/sdk";
 import type {
-  Message,
   MessageCreateParamsBase,
   MessageDeltaUsage,
   MessageParam,
   RawMessageStreamEvent,
   Usage,
 } from "@anthropic-ai/sdk/resources/messages";
-import { meteredStream, type TProviderStreamEvent } from "./metered-stream";
+import type { TProviderStreamEvent } from "./metered-stream";
 import {
   LlmProviderError,
-  abortedError,
-  classifyTransportError,
   countToolCall,
-  describeErrorChain,
-  isRetryableStatus,
-  timeoutError,
   trimBaseUrl,
-  type LlmProvider,
   type TChatMessage,
   type TChatRequest,
   type TChatResult,
   type TLlmProviderOptions,
-  type TStreamHandle,
   type TToolCallCounts,
 } from "./provider";
+import { SdkProvider, fromStainlessError } from "./sdk-provider";
 import { completeUsage, readTokenCount, type TReportedUsage } from "./usage-estimate";
 
 /** The Messages API requires max_tokens; used when the request sets no limit. */
@@ -40,10 +33,9 @@ export const ANTHROPIC_DEFAULT_MAX_OUTPUT_TOKENS = 1024;
 /** Error types a stream's `event: error` may carry that are worth another try. */
 const RETRYABLE_ERROR_TYPES = new Set(["overloaded_error", "api_error", "rate_limit_error", "timeout_error"]);
 
-export class AnthropicProvider implements LlmProvider {
+export class AnthropicProvider extends SdkProvider {
   readonly name = "anthropic" as const;
   private readonly client: Anthropic;
-  private readonly timeoutMs: number;
 
   constructor(options: TLlmProviderOptions) {
     if (!options.apiKey) {
@@ -52,7 +44,7 @@ export class AnthropicProvider implements LlmProvider {
         retryable: true,
       });
     }
-    this.timeoutMs = options.timeoutMs;
+    super(options.timeoutMs);
     // An explicit apiKey also stops the SDK from resolving credentials from the
     // environment or from profile files on disk.
     this.client = new Anthropic({
@@ -65,12 +57,7 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   async chat(req: TChatRequest): Promise<TChatResult> {
-    let message: Message;
-    try {
-      message = await this.client.messages.create({ ...this.params(req), stream: false }, { signal: req.signal ?? null });
-    } catch (error) {
-      throw this.toError(error, req.signal);
-    }
+    const message = await this.send(req, (signal) => this.client.messages.create({ ...this.params(req), stream: false }, { signal }));
     if (!Array.isArray(message.content)) {
       throw new LlmProviderError(this.name, "malformed response: no content", { kind: "bad_response", retryable: true });
     }
@@ -92,17 +79,9 @@ export class AnthropicProvider implements LlmProvider {
     };
   }
 
-  stream(req: TChatRequest): TStreamHandle {
-    return meteredStream({
-      provider: this.name,
-      request: req,
-      idleTimeoutMs: this.timeoutMs,
-      toError: (error) => this.toError(error),
-      open: async (signal) => {
-        const stream = await this.client.messages.create({ ...this.params(req), stream: true }, { signal });
-        return readStream(stream);
-      },
-    });
+  protected async openStream(req: TChatRequest, signal: AbortSignal): Promise<AsyncIterable<TProviderStreamEvent>> {
+    const stream = await this.client.messages.create({ ...this.params(req), stream: true }, { signal });
+    return readStream(stream);
   }
 
   private params(req: TChatRequest): MessageCreateParamsBase {
@@ -115,31 +94,13 @@ export class AnthropicProvider implements LlmProvider {
     };
   }
 
-  private toError(error: unknown, signal?: AbortSignal): LlmProviderError {
-    if (error instanceof Anthropic.APIUserAbortError) {
-      return signal?.aborted ? abortedError(this.name, error) : timeoutError(this.name, this.timeoutMs, error);
-    }
-    if (error instanceof Anthropic.APIConnectionTimeoutError) return timeoutError(this.name, this.timeoutMs, error);
-    if (error instanceof Anthropic.APIConnectionError) {
-      return new LlmProviderError(this.name, `connection failed: ${describeErrorChain(error)}`, {
-        kind: "connection",
-        retryable: true,
-        cause: error,
-      });
-    }
-    if (error instanceof Anthropic.APIError) {
-      // No status: an `event: error` inside a stream that had already started (overloaded).
-      const status = typeof error.status === "number" ? error.status : undefined;
-      const retryable =
-        status === undefined ? error.type === null || RETRYABLE_ERROR_TYPES.has(error.type) : isRetryableStatus(status);
-      return new LlmProviderError(this.name, status ? `HTTP ${status}: ${error.message}` : error.message, {
-        kind: "http",
-        retryable,
-        ...(status === undefined ? {} : { status }),
-        cause: error,
-      });
-    }
-    return classifyTransportError(this.name, error);
+  protected toError(error: unknown, signal?: AbortSignal): LlmProviderError {
+    // An APIError without a status is an `event: error` inside a stream that had already
+    // started (overloaded): retried when its type says so.
+    return fromStainlessError(this.name, Anthropic, this.timeoutMs, error, signal, (sdkError) => {
+      const type = (sdkError as InstanceType<typeof Anthropic.APIError>).type;
+      return type === null || RETRYABLE_ERROR_TYPES.has(type);
+    });
   }
 }
 

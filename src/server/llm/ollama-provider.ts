@@ -8,7 +8,7 @@
 // Clients are cheap (no connection pool of their own: keepAliveFetch's agents pool).
 import { keepAliveFetch } from "./keep-alive-fetch";
 import { Ollama, type ChatResponse, type Message } from "ollama";
-import { meteredStream, type TProviderStreamEvent } from "./metered-stream";
+import type { TProviderStreamEvent } from "./metered-stream";
 import {
   LlmProviderError,
   abortedError,
@@ -17,40 +17,33 @@ import {
   isRetryableStatus,
   timeoutError,
   trimBaseUrl,
-  type LlmProvider,
   type TChatRequest,
   type TChatResult,
   type TLlmProviderOptions,
-  type TStreamHandle,
   type TToolCallCounts,
 } from "./provider";
+import { SdkProvider } from "./sdk-provider";
 import { completeUsage, readTokenCount, type TReportedUsage } from "./usage-estimate";
 
 /** Thrown by the fetch wrapper when the headers did not arrive in time. */
 class HeadersTimeout extends Error {}
 
-export class OllamaProvider implements LlmProvider {
+export class OllamaProvider extends SdkProvider {
   readonly name = "ollama" as const;
   private readonly host: string;
-  private readonly timeoutMs: number;
   private readonly headers: Record<string, string>;
   private readonly fetch: typeof fetch;
 
   constructor(options: TLlmProviderOptions) {
+    super(options.timeoutMs);
     this.host = trimBaseUrl(options.baseUrl);
-    this.timeoutMs = options.timeoutMs;
     this.fetch = options.fetch ?? keepAliveFetch;
     // Ollama itself needs no key; one is sent when set (a proxy in front of it, ollama.com).
     this.headers = options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {};
   }
 
   async chat(req: TChatRequest): Promise<TChatResult> {
-    let response: ChatResponse;
-    try {
-      response = await this.client(req.signal).chat({ ...this.params(req), stream: false });
-    } catch (error) {
-      throw this.toError(error, req.signal);
-    }
+    const response = await this.send(req, (signal) => this.client(signal ?? undefined).chat({ ...this.params(req), stream: false }));
     if (!response?.message) {
       throw new LlmProviderError(this.name, "malformed response: no message", { kind: "bad_response", retryable: true });
     }
@@ -65,17 +58,9 @@ export class OllamaProvider implements LlmProvider {
     };
   }
 
-  stream(req: TChatRequest): TStreamHandle {
-    return meteredStream({
-      provider: this.name,
-      request: req,
-      idleTimeoutMs: this.timeoutMs,
-      toError: (error) => this.toError(error),
-      open: async (signal) => {
-        const parts = await this.client(signal).chat({ ...this.params(req), stream: true });
-        return readStream(parts);
-      },
-    });
+  protected async openStream(req: TChatRequest, signal: AbortSignal): Promise<AsyncIterable<TProviderStreamEvent>> {
+    const parts = await this.client(signal).chat({ ...this.params(req), stream: true });
+    return readStream(parts);
   }
 
   private params(req: TChatRequest) {
@@ -111,7 +96,7 @@ export class OllamaProvider implements LlmProvider {
     return new Ollama({ host: this.host, fetch: timedFetch, headers: this.headers });
   }
 
-  private toError(error: unknown, signal?: AbortSignal): LlmProviderError {
+  protected toError(error: unknown, signal?: AbortSignal): LlmProviderError {
     if (error instanceof LlmProviderError) return error;
     if (error instanceof HeadersTimeout) return timeoutError(this.name, this.timeoutMs, error);
     if (signal?.aborted) return abortedError(this.name, error);

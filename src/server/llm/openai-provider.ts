@@ -9,29 +9,22 @@ import type {
   ChatCompletionCreateParamsBase,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
-import { meteredStream, type TProviderStreamEvent } from "./metered-stream";
+import type { TProviderStreamEvent } from "./metered-stream";
 import {
   LlmProviderError,
-  abortedError,
-  classifyTransportError,
   countToolCall,
-  describeErrorChain,
-  isRetryableStatus,
-  timeoutError,
   trimBaseUrl,
-  type LlmProvider,
   type TChatRequest,
   type TChatResult,
   type TLlmProviderOptions,
-  type TStreamHandle,
   type TToolCallCounts,
 } from "./provider";
+import { SdkProvider, fromStainlessError } from "./sdk-provider";
 import { completeUsage, readTokenCount, type TReportedUsage } from "./usage-estimate";
 
-export class OpenAiProvider implements LlmProvider {
+export class OpenAiProvider extends SdkProvider {
   readonly name = "openai" as const;
   private readonly client: OpenAI;
-  private readonly timeoutMs: number;
 
   constructor(options: TLlmProviderOptions) {
     if (!options.apiKey) {
@@ -40,7 +33,7 @@ export class OpenAiProvider implements LlmProvider {
         retryable: true,
       });
     }
-    this.timeoutMs = options.timeoutMs;
+    super(options.timeoutMs);
     const base = trimBaseUrl(options.baseUrl);
     this.client = new OpenAI({
       apiKey: options.apiKey,
@@ -56,15 +49,7 @@ export class OpenAiProvider implements LlmProvider {
   }
 
   async chat(req: TChatRequest): Promise<TChatResult> {
-    let completion: ChatCompletion;
-    try {
-      completion = await this.client.chat.completions.create(
-        { ...this.params(req), stream: false },
-        { signal: req.signal ?? null },
-      );
-    } catch (error) {
-      throw this.toError(error, req.signal);
-    }
+    const completion = await this.send(req, (signal) => this.client.chat.completions.create({ ...this.params(req), stream: false }, { signal }));
     const choice = completion.choices?.[0];
     if (!choice?.message) {
       throw new LlmProviderError("openai", "malformed response: no choices", { kind: "bad_response", retryable: true });
@@ -89,20 +74,9 @@ export class OpenAiProvider implements LlmProvider {
     };
   }
 
-  stream(req: TChatRequest): TStreamHandle {
-    return meteredStream({
-      provider: this.name,
-      request: req,
-      idleTimeoutMs: this.timeoutMs,
-      toError: (error) => this.toError(error),
-      open: async (signal) => {
-        const stream = await this.client.chat.completions.create(
-          { ...this.params(req), stream: true, stream_options: { include_usage: true } },
-          { signal },
-        );
-        return readStream(stream);
-      },
-    });
+  protected async openStream(req: TChatRequest, signal: AbortSignal): Promise<AsyncIterable<TProviderStreamEvent>> {
+    const stream = await this.client.chat.completions.create({ ...this.params(req), stream: true, stream_options: { include_usage: true } }, { signal });
+    return readStream(stream);
   }
 
   private params(req: TChatRequest): ChatCompletionCreateParamsBase {
@@ -117,29 +91,9 @@ export class OpenAiProvider implements LlmProvider {
     };
   }
 
-  private toError(error: unknown, signal?: AbortSignal): LlmProviderError {
-    if (error instanceof OpenAI.APIUserAbortError) {
-      return signal?.aborted ? abortedError(this.name, error) : timeoutError(this.name, this.timeoutMs, error);
-    }
-    if (error instanceof OpenAI.APIConnectionTimeoutError) return timeoutError(this.name, this.timeoutMs, error);
-    if (error instanceof OpenAI.APIConnectionError) {
-      return new LlmProviderError(this.name, `connection failed: ${describeErrorChain(error)}`, {
-        kind: "connection",
-        retryable: true,
-        cause: error,
-      });
-    }
-    if (error instanceof OpenAI.APIError) {
-      // No status: an error object sent inside an otherwise successful stream.
-      const status = typeof error.status === "number" ? error.status : undefined;
-      return new LlmProviderError(this.name, status ? `HTTP ${status}: ${error.message}` : error.message, {
-        kind: "http",
-        retryable: status === undefined || isRetryableStatus(status),
-        ...(status === undefined ? {} : { status }),
-        cause: error,
-      });
-    }
-    return classifyTransportError(this.name, error);
+  protected toError(error: unknown, signal?: AbortSignal): LlmProviderError {
+    // An APIError without a status is an error object sent inside an otherwise successful stream.
+    return fromStainlessError(this.name, OpenAI, this.timeoutMs, error, signal, () => true);
   }
 }
 
