@@ -15,7 +15,7 @@ const { startLlmServers } = requireWithTsx("../support/llm-servers.ts", __filena
 // Must match the webServer env in playwright.config.ts: the app calls these.
 const LLM_PORTS = { ollama: 3311, anthropic: 3312, openai: 3313 };
 const LLM_API_KEY = "e2e-fake-llm-key";
-// DEMO_WIDGET_KEY of src/server/seed/seed-demo-data.ts (not imported: that module pulls in the app).
+// DEMO_WIDGET_KEY of src/server/seed/demo-catalogue.ts (a copy).
 const DEMO_WIDGET_KEY = "pk_demo_meterline_widget_0000000000000000";
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screenshots/widget-${name}.png` });

@@ -3,7 +3,7 @@
 // No login: the proxy's matcher leaves /demo and /widget.js alone.
 import Link from "next/link";
 import { env } from "@/env";
-import { DEMO_WIDGET_KEY, DEMO_WIDGET_ORIGINS } from "@/server/seed/seed-demo-data";
+import { DEMO_WIDGET_KEY, DEMO_WIDGET_ORIGINS } from "@/server/seed/demo-catalogue";
 
 export const metadata = { title: "Pixel Pantry help center (widget demo)" };
 // The snippet names this instance's public URL, read at request time.
