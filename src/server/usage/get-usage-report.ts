@@ -10,6 +10,7 @@ import { DEFAULT_ALERT_THRESHOLDS } from "./limit-usage";
 import { MONTHLY_USAGE_METRICS, monthlyLimitsOf } from "./monthly-limits";
 import { ZPeriod, periodOf } from "./period";
 import { pagingInput, ZPageInfo, pageWindow, pageInfo } from "@/shared/paging";
+import { ZClientUsageRow } from "./list-client-usage";
 
 export const USAGE_REPORT_SORTS = ["percent", "costUsd", "messages", "tokens", "name"] as const;
 export type TUsageReportSort = (typeof USAGE_REPORT_SORTS)[number];
@@ -32,19 +33,8 @@ const ZLimitShare = z.object({
   level: z.enum(["ok", "warning", "over"]),
 });
 
-export const ZUsageReportRow = z.object({
-  clientId: z.string(),
-  slug: z.string(),
-  name: z.string(),
-  status: z.enum(["active", "suspended", "cancelled"]),
-  planKey: z.string(),
-  planName: z.string(),
-  /** Decimal strings from UsageCounter; costUsd keeps its 10 decimals. */
-  messages: z.string(),
-  conversations: z.string(),
-  tokens: z.string(),
-  toolCalls: z.string(),
-  costUsd: z.string(),
+/** A client's row of the period: the counters of the all-clients usage list, and its closest limit. */
+export const ZUsageReportRow = ZClientUsageRow.extend({
   /** Null when the plan sets no monthly limit. */
   topLimit: ZLimitShare.nullable(),
 });

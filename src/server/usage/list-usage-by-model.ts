@@ -3,17 +3,10 @@
 // events' 10 decimals (provider cost, before plan pricing).
 import Decimal from "decimal.js";
 import { z } from "zod";
-import { Prisma } from "@/generated/prisma/client";
 import type { TDbClient } from "@/server/db/client";
-import { ZPeriod, periodOf, periodRange } from "./period";
+import { ZUsageScopeInput, usageScope } from "./usage-scope";
 
-export const ZListUsageByModelInput = z
-  .object({
-    period: ZPeriod.optional(),
-    clientId: z.uuid("must be a client id").optional(),
-    planKey: z.string().min(1).max(100).optional(),
-  })
-  .default({});
+export const ZListUsageByModelInput = ZUsageScopeInput;
 export type TListUsageByModelInput = z.input<typeof ZListUsageByModelInput>;
 
 const ZModelUsageTotals = z.object({
@@ -38,18 +31,12 @@ export type TUsageByModel = z.infer<typeof ZUsageByModel>;
 type TRow = { provider: string; model: string; calls: number; messages: number; inputTokens: string; outputTokens: string; costUsd: string };
 
 export async function listUsageByModel(db: TDbClient, rawInput: TListUsageByModelInput & { now: Date }): Promise<TUsageByModel> {
-  const input = ZListUsageByModelInput.parse(rawInput);
-  const period = input.period ?? periodOf(rawInput.now);
-  const { start, end } = periodRange(period);
-  const clientFilter = input.clientId ? Prisma.sql`AND e."clientId" = ${input.clientId}::uuid` : Prisma.empty;
-  const planFilter = input.planKey
-    ? Prisma.sql`AND e."clientId" IN (SELECT id FROM "Client" WHERE "planKey" = ${input.planKey})`
-    : Prisma.empty;
+  const { period, start, end, filter } = usageScope(rawInput, rawInput.now);
   const rows = await db.$queryRaw<TRow[]>`
     SELECT e.provider, e.model, count(*)::int AS calls, (count(*) FILTER (WHERE e.status <> 'error'))::int AS messages,
            SUM(e."inputTokens")::text AS "inputTokens", SUM(e."outputTokens")::text AS "outputTokens", SUM(e."costUsd")::text AS "costUsd"
       FROM "UsageEvent" e
-     WHERE e."occurredAt" >= ${start} AND e."occurredAt" < ${end} ${clientFilter} ${planFilter}
+     WHERE e."occurredAt" >= ${start} AND e."occurredAt" < ${end} ${filter}
      GROUP BY e.provider, e.model`;
 
   const totals = (row: Pick<TRow, "calls" | "messages" | "inputTokens" | "outputTokens" | "costUsd">) => ({
