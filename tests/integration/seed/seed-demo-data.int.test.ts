@@ -45,8 +45,38 @@ async function expectDemoLedgerStates(sql: TSqlConnection, lastClosedPeriod: str
   expect(states!.lastPeriodStatuses).toBeGreaterThanOrEqual(2);
 }
 
+/**
+ * Every monthly usage counter that is not the sum over its client's usage events of that
+ * period (UTC months): messages counts the events (the app writes none for a failed call),
+ * conversations the conversations whose first event is in the period, the others sum the
+ * events' columns. A counter without events, or events without their counter, is a mismatch.
+ */
+async function counterMismatches(sql: TSqlConnection) {
+  return sql.query(`
+    WITH ev AS (SELECT e.*, to_char(e."occurredAt" AT TIME ZONE 'UTC', 'YYYY-MM') AS period FROM "UsageEvent" e),
+    firsts AS (SELECT "clientId", min(period) AS period FROM ev WHERE "conversationId" IS NOT NULL GROUP BY "clientId", "conversationId"),
+    sums AS (
+      SELECT "clientId", period, m.metric, m.value
+        FROM (SELECT "clientId", period, count(*)::numeric AS messages, sum("inputTokens")::numeric AS input,
+                     sum("outputTokens")::numeric AS output, sum("toolCallCount")::numeric AS tools, sum("costUsd") AS cost
+                FROM ev GROUP BY 1, 2) s
+       CROSS JOIN LATERAL (VALUES ('messages', s.messages), ('inputTokens', s.input), ('outputTokens', s.output),
+                                  ('tokens', s.input + s.output), ('toolCalls', s.tools), ('costUsd', s.cost)) AS m(metric, value)
+      UNION ALL
+      SELECT "clientId", period, 'conversations', count(*)::numeric FROM firsts GROUP BY 1, 2
+    ),
+    counters AS (
+      SELECT "clientId", period, metric, value FROM "UsageCounter"
+       WHERE metric IN ('messages', 'conversations', 'inputTokens', 'outputTokens', 'tokens', 'toolCalls', 'costUsd')
+    )
+    SELECT coalesce(s."clientId", k."clientId") AS "clientId", coalesce(s.period, k.period) AS period,
+           coalesce(s.metric, k.metric) AS metric, s.value::text AS events, k.value::text AS counter
+      FROM sums s FULL JOIN counters k ON k."clientId" = s."clientId" AND k.period = s.period AND k.metric = s.metric
+     WHERE coalesce(s.value, 0) <> coalesce(k.value, 0)
+     ORDER BY 1, 2, 3`);
+}
+
 describeEachDatabase("demo seed", (testDb) => {
-  // Failed calls (status error) are kept for reference but never counted or charged.
   it("a second run adds nothing, and counters agree with the events they summarise", async () => {
     const { db, sql } = testDb();
     const first = await seedDemoData(db, { now: NOW, clients: 5 });
@@ -77,6 +107,13 @@ describeEachDatabase("demo seed", (testDb) => {
       LEFT JOIN "UsageCounter" c ON c."clientId" = e."clientId" AND c.period = e.period AND c.metric = 'costUsd'
       WHERE m.value IS DISTINCT FROM e.messages OR c.value IS DISTINCT FROM e.cost`);
     expect(mismatches).toEqual([]);
+  });
+
+  it("every usage counter of every client and period is the sum over its usage events", async () => {
+    const { sql } = testDb();
+    const [events] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "UsageEvent"`);
+    expect(events!.n).toBeGreaterThan(1000);
+    expect(await counterMismatches(sql)).toEqual([]);
   });
 
   it("every active client that existed before a closed period ended has exactly one invoice for it", async () => {
@@ -205,6 +242,13 @@ describeEachDatabase(
       expect(bounds!.later).toBe(0);
       // December was closed five minutes ago: its invoices are out.
       expect(await db.invoice.count({ where: { period: "2026-12" } })).toBeGreaterThan(0);
+    });
+
+    it("this month's counters, squeezed into five minutes, are the sums over its usage events like every other month's", async () => {
+      const { sql } = testDb();
+      const [events] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "UsageEvent" WHERE "occurredAt" >= '2027-01-01T00:00:00Z'`);
+      expect(events!.n).toBeGreaterThan(0);
+      expect(await counterMismatches(sql)).toEqual([]);
     });
   },
   ["pglite"],
