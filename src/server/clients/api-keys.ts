@@ -75,15 +75,17 @@ export function keyHashFromAuthorization(authorization: string | null): string {
 
 /**
  * The key rules, on a looked-up row (undefined: no such key). Throws UNAUTHORIZED for an
- * unknown or revoked key, FORBIDDEN for a request from an origin the client did not allow
- * (or a publishable key without one), CLIENT_SUSPENDED for a suspended client.
+ * unknown key, KEY_REVOKED for a revoked one, FORBIDDEN for a request from an origin the
+ * client did not allow (or a publishable key without one), CLIENT_SUSPENDED for a
+ * suspended client.
  */
 export function assertKeyUsable(row: TKeyRow | undefined, keyHash: string, origin: string | null): TAuthenticatedClient {
   // The lookup is by hash, so timing reveals nothing about the key; the explicit
   // constant-time comparison guards against a lookup that ever matches loosely.
-  if (!row || !timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(keyHash)) || row.revokedAt) {
+  if (!row || !timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(keyHash))) {
     throw new AppError("UNAUTHORIZED", "Invalid or revoked API key.");
   }
+  if (row.revokedAt) throw new AppError("KEY_REVOKED", "This API key has been revoked; use another key of the client.");
   // A browser always sends Origin: whatever the key, a page may only use it from the
   // client's widget origins. A publishable key is for browsers only.
   if (origin && !row.allowedOrigins.includes(origin)) {

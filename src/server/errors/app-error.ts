@@ -5,17 +5,31 @@ import type { TRPCError } from "@trpc/server";
 type TRPC_ERROR_CODE_KEY = ConstructorParameters<typeof TRPCError>[0]["code"];
 
 export const APP_ERROR_CODES = {
+  // Generic refusals, for what no domain code below names.
   BAD_REQUEST: { trpc: "BAD_REQUEST", http: 400 },
   UNAUTHORIZED: { trpc: "UNAUTHORIZED", http: 401 },
   FORBIDDEN: { trpc: "FORBIDDEN", http: 403 },
-  CLIENT_SUSPENDED: { trpc: "FORBIDDEN", http: 403 },
   NOT_FOUND: { trpc: "NOT_FOUND", http: 404 },
   CONFLICT: { trpc: "CONFLICT", http: 409 },
+  PAYLOAD_TOO_LARGE: { trpc: "PAYLOAD_TOO_LARGE", http: 413 },
+  // Tenants and their API keys.
+  KEY_REVOKED: { trpc: "UNAUTHORIZED", http: 401 },
+  CLIENT_SUSPENDED: { trpc: "FORBIDDEN", http: 403 },
+  // The metered chat path.
   IDEMPOTENCY_IN_PROGRESS: { trpc: "CONFLICT", http: 409 },
   IDEMPOTENCY_KEY_REUSED: { trpc: "UNPROCESSABLE_CONTENT", http: 422 },
-  PAYLOAD_TOO_LARGE: { trpc: "PAYLOAD_TOO_LARGE", http: 413 },
   PLAN_LIMIT_EXCEEDED: { trpc: "TOO_MANY_REQUESTS", http: 429 },
   PROVIDERS_UNAVAILABLE: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
+  // Plans.
+  PLAN_KEY_TAKEN: { trpc: "CONFLICT", http: 409 },
+  PLAN_IN_USE: { trpc: "CONFLICT", http: 409 },
+  STALE_PLAN_VERSION: { trpc: "CONFLICT", http: 409 },
+  // Invoices and payments.
+  INVOICE_ALREADY_PAID: { trpc: "CONFLICT", http: 409 },
+  INVOICE_STATUS_CONFLICT: { trpc: "CONFLICT", http: 409 },
+  CHARGE_IN_FLIGHT: { trpc: "CONFLICT", http: 409 },
+  // Scheduled jobs: the endpoints refuse to run unprotected.
+  CRON_NOT_CONFIGURED: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
 } as const satisfies Record<string, { trpc: TRPC_ERROR_CODE_KEY; http: number }>;
 
 export type TAppErrorCode = keyof typeof APP_ERROR_CODES;

@@ -22,7 +22,7 @@ describe("invoice status transitions", () => {
     INVOICE_STATUSES.filter((to) => !ALLOWED.some(([f, t]) => f === from && t === to)).map((to) => [from, to] as const),
   );
 
-  it.each(forbidden)("%s -> %s is a CONFLICT", (from, to) => {
+  it.each(forbidden)("%s -> %s is a 409 naming the invoice's state (INVOICE_ALREADY_PAID from paid)", (from, to) => {
     expect(canTransition(from, to)).toBe(false);
     let caught: unknown;
     try {
@@ -31,7 +31,8 @@ describe("invoice status transitions", () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(AppError);
-    expect((caught as AppError).code).toBe("CONFLICT");
+    expect((caught as AppError).code).toBe(from === "paid" ? "INVOICE_ALREADY_PAID" : "INVOICE_STATUS_CONFLICT");
+    expect([(caught as AppError).trpcCode, (caught as AppError).httpStatus]).toEqual(["CONFLICT", 409]);
     expect((caught as AppError).data).toMatchObject({ from, to });
   });
 

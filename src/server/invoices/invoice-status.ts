@@ -24,12 +24,12 @@ export function canTransition(from: TInvoiceStatus, to: TInvoiceStatus): boolean
   return INVOICE_TRANSITIONS[from].includes(to);
 }
 
-/** Throws AppError CONFLICT unless an invoice may move from `from` to `to`. */
+/** Throws AppError INVOICE_ALREADY_PAID (from paid) or INVOICE_STATUS_CONFLICT unless an invoice may move from `from` to `to`. */
 export function assertTransition(from: TInvoiceStatus, to: TInvoiceStatus): void {
   if (canTransition(from, to)) return;
   const allowed = INVOICE_TRANSITIONS[from];
   throw new AppError(
-    "CONFLICT",
+    from === "paid" ? "INVOICE_ALREADY_PAID" : "INVOICE_STATUS_CONFLICT",
     allowed.length === 0
       ? `An invoice that is ${from} is final; it cannot become ${to}.`
       : `An invoice that is ${from} cannot become ${to}; it can become ${allowed.join(" or ")}.`,
@@ -54,7 +54,7 @@ const DESCRIBED: Record<TInvoiceStatus, string> = {
 export function assertInvoiceTransition(invoice: { number: string; status: TInvoiceStatus }, to: TInvoiceStatus): void {
   if (canTransition(invoice.status, to)) return;
   if (invoice.status === to && to === "partially_refunded") return;
-  throw new AppError("CONFLICT", `Invoice ${invoice.number} is ${DESCRIBED[invoice.status]}; it cannot become ${to.replace(/_/g, " ")}.`, {
+  throw new AppError(invoice.status === "paid" ? "INVOICE_ALREADY_PAID" : "INVOICE_STATUS_CONFLICT", `Invoice ${invoice.number} is ${DESCRIBED[invoice.status]}; it cannot become ${to.replace(/_/g, " ")}.`, {
     invoiceNumber: invoice.number,
     from: invoice.status,
     to,

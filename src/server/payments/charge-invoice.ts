@@ -39,7 +39,7 @@ export async function assertNoChargeInFlight(tx: TDbClient, invoice: TLockedInvo
   if (!inFlight) return;
   const amount = money(new Decimal(inFlight.amount.toString()));
   throw new AppError(
-    "CONFLICT",
+    "CHARGE_IN_FLIGHT",
     `A ${paymentProviderLabel(inFlight.provider)} charge of ${amount} ${invoice.currency} on invoice ${invoice.number} is ` +
       `${inFlight.status === "processing" ? "processing at the provider" : "in progress"} (started ${inFlight.createdAt.toISOString()}); ` +
       "wait for its outcome before recording another payment or cancelling.",

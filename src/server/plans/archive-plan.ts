@@ -28,7 +28,7 @@ export async function archivePlan(db: TDb, input: TArchivePlanInput, actor: TSes
     const plan = locked[0];
     if (!plan) throw new AppError("NOT_FOUND", `No plan with the key "${input.key}".`, { key: input.key });
     const clientCount = await tx.client.count({ where: { planKey: input.key } });
-    if (clientCount > 0) throw new AppError("CONFLICT", clientsOnPlanMessage(clientCount), { key: input.key, clientCount });
+    if (clientCount > 0) throw new AppError("PLAN_IN_USE", clientsOnPlanMessage(clientCount), { key: input.key, clientCount });
 
     if (plan.active) {
       await tx.planConfig.update({ where: { key: input.key }, data: { active: false } });

@@ -49,7 +49,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 function duplicateKey(key: string): AppError {
-  return new AppError("CONFLICT", `A plan with the key "${key}" already exists; choose another key.`, { key });
+  return new AppError("PLAN_KEY_TAKEN", `A plan with the key "${key}" already exists; choose another key.`, { key });
 }
 
 async function definitionOf(db: TDbClient, input: TCreatePlanInput): Promise<TPlanDefinition> {

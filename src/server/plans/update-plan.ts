@@ -23,7 +23,7 @@ export const ZUpdatePlanInput = z.object({
 export type TUpdatePlanInput = z.infer<typeof ZUpdatePlanInput>;
 
 function staleVersion(key: string, expectedVersion: number, currentVersion: number): AppError {
-  return new AppError("CONFLICT", "The plan was changed by someone else; reload", { key, expectedVersion, currentVersion });
+  return new AppError("STALE_PLAN_VERSION", "The plan was changed by someone else; reload", { key, expectedVersion, currentVersion });
 }
 
 export async function updatePlan(db: TDb, input: TUpdatePlanInput, actor: TSessionUser, now: Date = clockNow()): Promise<TPlanDetail> {

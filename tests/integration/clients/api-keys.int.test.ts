@@ -58,7 +58,7 @@ describeEachDatabase("tenant API keys", (testDb) => {
     await expectAppError(revokeApiKey(testDb().db, { clientId: other.id, apiKeyId: created.id }), "NOT_FOUND");
     await authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: null });
     await revokeApiKey(testDb().db, { clientId: client.id, apiKeyId: created.id });
-    await expectAppError(authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: null }), "UNAUTHORIZED");
+    await expectAppError(authenticateApiKey(testDb().db, { authorization: bearer(created.key), origin: null }), "KEY_REVOKED");
   });
 
   it("a publishable key works only from the client's allowed origins", async () => {

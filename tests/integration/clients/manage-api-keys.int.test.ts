@@ -65,7 +65,7 @@ describeEachDatabase("API key management and tRPC chat.send", (testDb) => {
 
     expect((await call({ session: viewer }, "clients.revokeApiKey", { clientId: chat.clientId, apiKeyId: issued.data!.id })).status).toBe(403);
     expect((await call({ session: admin }, "clients.revokeApiKey", { clientId: chat.clientId, apiKeyId: issued.data!.id })).status).toBe(200);
-    await expect(authenticateApiKey(db, { authorization: `Bearer ${key}`, origin: null })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(authenticateApiKey(db, { authorization: `Bearer ${key}`, origin: null })).rejects.toMatchObject({ code: "KEY_REVOKED" });
 
     const audit = await db.auditLog.findMany({ where: { clientId: chat.clientId }, orderBy: { createdAt: "asc" }, select: { action: true, actorEmail: true } });
     expect(audit).toEqual([

@@ -35,13 +35,13 @@ describeEachDatabase("payments: bank transfers and refunds", (testDb) => {
     expect(audit[0]!.after).toMatchObject({ status: "paid", amountPaid: "120.50" });
   });
 
-  it("an invoice already paid cannot be marked paid again (CONFLICT naming it)", async () => {
+  it("an invoice already paid cannot be marked paid again (INVOICE_ALREADY_PAID naming it)", async () => {
     const { db } = testDb();
     const invoice = await createTestInvoice(db);
     await markInvoicePaid(db, { invoiceId: invoice.id, reference: "first" }, admin);
     const error = await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "second" }, admin));
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code: "CONFLICT" });
+    expect(error).toMatchObject({ code: "INVOICE_ALREADY_PAID", trpcCode: "CONFLICT", httpStatus: 409 });
     expect((error as AppError).message).toContain(`Invoice ${invoice.number} is already paid`);
     expect(await db.payment.count({ where: { invoiceId: invoice.id } })).toBe(1);
   });
@@ -110,9 +110,9 @@ describeEachDatabase("payments: bank transfers and refunds", (testDb) => {
   it("an unpaid invoice cannot be refunded, nor a cancelled one paid", async () => {
     const { db } = testDb();
     const pending = await createTestInvoice(db);
-    expect(await rejection(refundInvoice(db, { invoiceId: pending.id, amount: "1.00", reason: "x" }, admin))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(refundInvoice(db, { invoiceId: pending.id, amount: "1.00", reason: "x" }, admin))).toMatchObject({ code: "INVOICE_STATUS_CONFLICT" });
     const cancelled = await createTestInvoice(db, { status: "cancelled" });
-    expect(await rejection(markInvoicePaid(db, { invoiceId: cancelled.id, reference: "x" }, admin))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(markInvoicePaid(db, { invoiceId: cancelled.id, reference: "x" }, admin))).toMatchObject({ code: "INVOICE_STATUS_CONFLICT" });
     expect(await db.payment.count({ where: { invoiceId: { in: [pending.id, cancelled.id] } } })).toBe(0);
   });
 

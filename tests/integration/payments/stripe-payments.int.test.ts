@@ -79,10 +79,10 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     await atStripe.arrived;
 
     const again = await rejection(chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin));
-    expect(again).toMatchObject({ code: "CONFLICT" });
+    expect(again).toMatchObject({ code: "CHARGE_IN_FLIGHT" });
     expect((again as AppError).message).toMatch(/A Stripe charge of 70\.00 USD .* is in progress/);
-    expect(await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-77" }, admin))).toMatchObject({ code: "CONFLICT" });
-    expect(await rejection(cancelInvoice(db, { invoiceId: invoice.id, reason: "issued in error" }, admin))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-77" }, admin))).toMatchObject({ code: "CHARGE_IN_FLIGHT" });
+    expect(await rejection(cancelInvoice(db, { invoiceId: invoice.id, reason: "issued in error" }, admin))).toMatchObject({ code: "CHARGE_IN_FLIGHT" });
 
     atStripe.release();
     expect(await first).toMatchObject({ outcome: "applied", invoice: { status: "paid", amountPaid: "70.00" } });
@@ -97,7 +97,7 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     const charge = () => chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin);
     const results = await Promise.allSettled([charge(), charge()]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({ code: "CONFLICT" });
+    expect((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason).toMatchObject({ code: expect.stringMatching(/^(CHARGE_IN_FLIGHT|INVOICE_ALREADY_PAID)$/), trpcCode: "CONFLICT" });
     expect(intentsOf(invoice)).toHaveLength(1);
     expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "paid", amountPaid: "33.00" });
   });
@@ -116,8 +116,8 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect(attempt).toMatchObject({ status: "pending", providerPaymentId: null });
     expect(intent!.metadata.paymentId).toBe(attempt.id);
     // The card may have been charged: no bank transfer and no second charge meanwhile.
-    expect(await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-80" }, admin))).toMatchObject({ code: "CONFLICT" });
-    expect(await rejection(chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-80" }, admin))).toMatchObject({ code: "CHARGE_IN_FLIGHT" });
+    expect(await rejection(chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_visa" }, admin))).toMatchObject({ code: "CHARGE_IN_FLIGHT" });
 
     // The money did move at Stripe; its webhook says so and finds our attempt.
     expect((await handler()(webhookRequest(stripeEvent("payment_intent.succeeded", intent)), "stripe")).status).toBe(200);
@@ -169,11 +169,11 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     const started = await chargeInvoice(db, stripe, { invoiceId: invoice.id, paymentMethod: "pm_card_processing" }, admin);
     expect(started).toMatchObject({ outcome: "not_final", payment: { status: "processing" } });
     const refused = await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-78" }, admin));
-    expect(refused).toMatchObject({ code: "CONFLICT" });
+    expect(refused).toMatchObject({ code: "CHARGE_IN_FLIGHT" });
     expect((refused as AppError).message).toContain("processing at the provider");
     // Days later, still no webhook: asked again, Stripe says it is still processing.
     await db.payment.updateMany({ where: { invoiceId: invoice.id }, data: { createdAt: new Date(clockNow().getTime() - CHARGE_ANSWER_WINDOW_MS - 60_000) } });
-    expect(await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-78" }, admin, providers))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(markInvoicePaid(db, { invoiceId: invoice.id, reference: "BANK-78" }, admin, providers))).toMatchObject({ code: "CHARGE_IN_FLIGHT" });
     expect(stripeServer.requests).toContain(`GET /v1/payment_intents/${started.payment.providerPaymentId}`);
 
     const intent = stripeServer.intents.get(started.payment.providerPaymentId!)!;
@@ -403,7 +403,7 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     await db.payment.updateMany({ where: { invoiceId: invoice.id, kind: "refund" }, data: { createdAt: new Date(clockNow().getTime() - CHARGE_ANSWER_WINDOW_MS - 60_000) } });
     const again = await rejection(refundInvoice(db, { invoiceId: invoice.id, amount: "52.00", reason: "cancelled order" }, admin, providers));
     // Stripe had refunded: recorded first, so the second is refused and nothing is sent twice.
-    expect(again).toMatchObject({ code: "CONFLICT" });
+    expect(again).toMatchObject({ code: "INVOICE_STATUS_CONFLICT" });
     expect(stripeServer.requests).toContain("GET /v1/refunds");
     expect([...stripeServer.refunds.values()].filter((r) => r.payment_intent === charge.providerPaymentId)).toHaveLength(1);
     expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "refunded", amountRefunded: "52.00" });

@@ -170,7 +170,7 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
     const response = await httpCall(db, sessions().admin, "plans.archive", { key });
     expect(response.status).toBe(409);
     expect(response.error?.message).toBe("3 clients are on this plan; move them first");
-    expect(response.error?.data.appError).toMatchObject({ code: "CONFLICT", clientCount: 3 });
+    expect(response.error?.data.appError).toMatchObject({ code: "PLAN_IN_USE", clientCount: 3 });
     expect((await asAdmin().plans.get({ key })).active).toBe(true);
 
     const emptyKey = uniquePlanKey();
