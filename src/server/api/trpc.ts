@@ -4,7 +4,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError, ZodRealError } from "zod";
 import { AppError } from "@/server/errors/app-error";
-import { RESERVED_KEY_MESSAGE, findProtoKey } from "@/server/errors/reserved-keys";
+import { RESERVED_KEY_MESSAGE, findProtoKey } from "@/shared/reserved-keys";
 import { findUnstorableText } from "@/server/errors/storable-text";
 import type { TSession } from "@/server/auth/session";
 import type { TDb } from "@/server/db/client";

@@ -5,7 +5,7 @@
 // hold 0.1 exactly, and prices are multiplied by millions of units. Callers turn
 // the strings into Prisma.Decimal / decimal.js values.
 import { z } from "zod";
-import { RESERVED_KEY_MESSAGE, isReservedKey } from "@/server/errors/reserved-keys";
+import { RESERVED_KEY_MESSAGE, isReservedKey } from "@/shared/reserved-keys";
 import { MAX_STORED_DECIMALS, isIsoCurrency, minorUnitDigits } from "@/shared/currency";
 
 // ---------------------------------------------------------------------------
