@@ -12,7 +12,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { PrismaPg } from "@prisma/adapter-pg";
 import Decimal from "decimal.js";
 import { PrismaClient } from "@/generated/prisma/client";
-import { createChatHandler } from "@/server/chat/chat-http";
+import { createChatHandler } from "@/server/http/chat-http";
 import { ZChatRequest } from "@/server/chat/chat-request";
 import { loadChatContext } from "@/server/chat/load-chat-context";
 import { MAX_OUTPUT_TOKENS, createLlmGateway } from "@/server/chat/send-chat-message";

@@ -17,7 +17,7 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { openDatabase, type TDatabase } from "@/server/db/client";
 import { USAGE_EXPORT_BATCH_SIZE } from "@/server/usage/usage-export";
-import { createUsageExportHandlers } from "@/server/usage/usage-export-http";
+import { createUsageExportHandlers } from "@/server/http/usage-export-http";
 import { adminQuery, adminUrl, withDatabase } from "./support";
 
 const { values } = parseArgs({

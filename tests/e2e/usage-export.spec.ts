@@ -64,7 +64,7 @@ test("a client's Usage tab exports its 12 months by month and by call; the month
 test("the exports refuse a signed-out caller with 401 and a malformed period with 400", async ({ page, request }) => {
   const signedOut = await request.get("/api/usage/export", { maxRedirects: 0 });
   expect(signedOut.status()).toBe(401);
-  expect(await signedOut.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
+  expect(await signedOut.json()).toMatchObject({ error: "Sign in to export usage.", code: "UNAUTHORIZED" });
   await signIn(page, VIEWER);
   const bad = await page.request.get("/api/usage/export?period=2026-13");
   expect(bad.status()).toBe(400);

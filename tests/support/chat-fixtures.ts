@@ -1,7 +1,7 @@
 // A client ready to chat: plan with a provider, model prices, a secret and a publishable key.
 import type { TDbClient } from "@/server/db/client";
 import { createApiKey } from "@/server/clients/api-keys";
-import { createChatHandler } from "@/server/chat/chat-http";
+import { createChatHandler } from "@/server/http/chat-http";
 import { createLlmGateway } from "@/server/chat/send-chat-message";
 import type { TDb } from "@/server/db/client";
 import type { TLlmServers } from "./llm-servers";

@@ -5,7 +5,7 @@
 // Prints "listening <port>" once ready.
 import http from "node:http";
 import { Readable } from "node:stream";
-import { createChatHandler } from "@/server/chat/chat-http";
+import { createChatHandler } from "@/server/http/chat-http";
 import { createLlmGateway } from "@/server/chat/send-chat-message";
 import { openDatabase } from "@/server/db/client";
 

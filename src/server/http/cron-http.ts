@@ -7,19 +7,18 @@
 //                                    reservations back and are marked abandoned (every few minutes)
 //   POST|GET /api/cron/alerts        one pass of the alert outbox worker: resolve ended periods'
 //                                    alerts, fan alerts out, queue daily summaries, deliver (every minute)
-// All want `Authorization: Bearer <CRON_SECRET>`; without CRON_SECRET set they answer
-// 503 rather than run unprotected. Both are safe to call twice (the run is idempotent and
-// resumable; overdue moves only rows still pending).
-import { createHash, timingSafeEqual } from "node:crypto";
+// All want `Authorization: Bearer <CRON_SECRET>` (withCronSecret); without CRON_SECRET set
+// they answer 503 CRON_NOT_CONFIGURED rather than run unprotected. All are safe to call
+// twice (the run is idempotent and resumable; overdue moves only rows still pending).
 import type { TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { ZPeriod, periodOf } from "@/server/usage/period";
 import { expireChatAttempts } from "@/server/chat/chat-attempts";
 import { markOverdueInvoices } from "@/server/billing/invoice-status";
 import { runBilling } from "@/server/billing/run-billing";
-import { clockNow } from "@/server/clock";
 import { runAlertWorkerTick } from "@/server/alerts/alert-worker";
 import type { TDeliveryOptions } from "@/server/alerts/deliver-notifications";
+import { withCronSecret } from "./with-cron-secret";
 
 export const CRON_ACTOR = { id: null, email: "system:cron" } as const;
 
@@ -30,42 +29,16 @@ type TDeps = {
   alertDelivery?: () => TDeliveryOptions;
 };
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
-}
-
-const digest = (value: string) => createHash("sha256").update(value).digest();
-
-function assertAuthorized(request: Request, secret: string | undefined): void {
-  if (!secret) throw new AppError("PROVIDERS_UNAVAILABLE", "Scheduled jobs are not configured: set CRON_SECRET.", { missing: ["CRON_SECRET"] });
-  const header = request.headers.get("authorization") ?? "";
-  const token = header.startsWith("Bearer ") ? header.slice("Bearer ".length) : "";
-  // Compared as digests: equal length, constant time.
-  if (!token || !timingSafeEqual(digest(token), digest(secret))) {
-    throw new AppError("UNAUTHORIZED", "Send the CRON_SECRET as `Authorization: Bearer <secret>`.");
-  }
-}
-
 /** The month before `now`: the one a run on the 1st invoices. */
 export function previousPeriod(now: Date): string {
   return periodOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)));
 }
 
 export function createCronHandlers(deps: TDeps) {
-  const guarded = (job: (request: Request, now: Date) => Promise<unknown>) => async (request: Request): Promise<Response> => {
-    try {
-      assertAuthorized(request, deps.cronSecret());
-      const result = await job(request, deps.now?.() ?? clockNow());
-      return json(200, result);
-    } catch (error) {
-      if (error instanceof AppError) return json(error.httpStatus, { error: error.message, code: error.code, ...error.data });
-      console.error("cron job failed:", error);
-      return json(500, { error: "The job failed; see the server log. It is safe to call again." });
-    }
-  };
+  const guarded = (what: string, job: (request: Request, now: Date) => Promise<unknown>) => withCronSecret(deps, what, job);
 
   return {
-    billingRun: guarded(async (request, now) => {
+    billingRun: guarded("billing-run", async (request, now) => {
       const requested = new URL(request.url).searchParams.get("period");
       const period = requested ?? previousPeriod(now);
       const parsed = ZPeriod.safeParse(period);
@@ -80,9 +53,9 @@ export function createCronHandlers(deps: TDeps) {
       });
       return result;
     }),
-    overdue: guarded(async (_request, now) => ({ markedOverdue: await markOverdueInvoices(await deps.getDb(), now), at: now.toISOString() })),
-    expireAttempts: guarded(async (_request, now) => ({ abandoned: await expireChatAttempts(await deps.getDb(), now), at: now.toISOString() })),
-    alerts: guarded(async (_request, now) => ({
+    overdue: guarded("overdue", async (_request, now) => ({ markedOverdue: await markOverdueInvoices(await deps.getDb(), now), at: now.toISOString() })),
+    expireAttempts: guarded("expire-attempts", async (_request, now) => ({ abandoned: await expireChatAttempts(await deps.getDb(), now), at: now.toISOString() })),
+    alerts: guarded("alerts", async (_request, now) => ({
       ...(await runAlertWorkerTick(await deps.getDb(), now, deps.alertDelivery?.() ?? { email: { kind: "stored" } })),
       at: now.toISOString(),
     })),

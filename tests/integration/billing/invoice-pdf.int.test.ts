@@ -9,7 +9,7 @@ import type { TSession } from "@/server/auth/session";
 import { generateInvoice } from "@/server/billing/generate-invoice";
 import { formatMoney, renderInvoicePdf } from "@/server/billing/invoice-pdf";
 import { loadInvoicePdfData, sellerFromEnv } from "@/server/billing/invoice-pdf-data";
-import { createInvoicePdfHandler } from "@/server/billing/invoice-pdf-http";
+import { createInvoicePdfHandler } from "@/server/http/invoice-pdf-http";
 import { runBilling } from "@/server/billing/run-billing";
 import { updateBillingDetails } from "@/server/clients/update-billing-details";
 import { seedDemoData } from "@/server/seed/seed-demo-data";
@@ -68,7 +68,7 @@ describeEachDatabase("billing: invoice PDF", (testDb) => {
     for (const [session, id, status, code] of cases) {
       const response = await handlerFor(session)(request(), id);
       expect([response.status, response.headers.get("content-type")]).toEqual([status, "application/json; charset=utf-8"]);
-      expect(await response.json()).toEqual({ error: { code, message: expect.any(String) } });
+      expect(await response.json()).toMatchObject({ error: expect.any(String), code });
     }
   });
 

@@ -12,7 +12,7 @@ import { markInvoicePaid } from "@/server/payments/mark-invoice-paid";
 import { refundInvoice } from "@/server/payments/refund-invoice";
 import { createStripeProvider } from "@/server/payments/stripe-provider";
 import { listWebhookEvents, reprocessWebhookEvent } from "@/server/payments/webhook-events";
-import { createWebhookHandler } from "@/server/payments/webhook-http";
+import { createWebhookHandler } from "@/server/http/webhook-http";
 import { createTestAdmin } from "../../support/fixtures";
 import { startStripeServer, type TStripeServer } from "../../support/stripe-server";
 import { describeEachDatabase } from "../../support/test-database";

@@ -6,7 +6,7 @@ import type { TDbClient } from "@/server/db/client";
 import type { PaymentProvider } from "@/server/payments/payment-provider";
 import { createStripeProvider } from "@/server/payments/stripe-provider";
 import { dismissWebhookEvent, listWebhookEvents, reprocessWebhookEvent } from "@/server/payments/webhook-events";
-import { createWebhookHandler } from "@/server/payments/webhook-http";
+import { createWebhookHandler } from "@/server/http/webhook-http";
 import { createTestAdmin } from "../../support/fixtures";
 import { startStripeServer, type TStripeServer } from "../../support/stripe-server";
 import { describeEachDatabase } from "../../support/test-database";

@@ -5,7 +5,7 @@ import { beforeAll, expect, it } from "vitest";
 import type { TSession } from "@/server/auth/session";
 import type { TDb } from "@/server/db/client";
 import { DAY_METRICS } from "@/server/usage/usage-export";
-import { createUsageExportHandlers } from "@/server/usage/usage-export-http";
+import { createUsageExportHandlers } from "@/server/http/usage-export-http";
 import { createTestAdmin, createTestClient, createTestPlan, uniqueSuffix } from "../../support/fixtures";
 import { describeEachDatabase } from "../../support/test-database";
 
@@ -117,7 +117,7 @@ describeEachDatabase("usage: CSV exports", (testDb) => {
       await handlersFor(null).allClientsUsage(new Request("http://test/api/usage/export?period=2026-10")),
     ]) {
       expect([response.status, response.headers.get("content-type")]).toEqual([401, "application/json; charset=utf-8"]);
-      expect(await response.json()).toEqual({ error: { code: "UNAUTHORIZED", message: "Sign in to export usage." } });
+      expect(await response.json()).toEqual({ error: "Sign in to export usage.", code: "UNAUTHORIZED" });
     }
     expect((await handlersFor(viewer).clientUsage(clientRequest(client.id, ""), client.id)).status).toBe(200);
     expect((await handlersFor(viewer).allClientsUsage(new Request("http://test/api/usage/export"))).status).toBe(200);
@@ -142,11 +142,11 @@ describeEachDatabase("usage: CSV exports", (testDb) => {
         "application/json; charset=utf-8",
         null,
       ]);
-      const body = (await response.json()) as { error: { message: string } };
-      expect(body).toEqual({ error: { code: status === 404 ? "NOT_FOUND" : "BAD_REQUEST", message } });
+      const body = (await response.json()) as { error: string; code: string };
+      expect(body).toMatchObject({ error: message, code: status === 404 ? "NOT_FOUND" : "BAD_REQUEST" });
     }
     const response = await handlersFor(admin).allClientsUsage(new Request("http://test/api/usage/export?period=2026-10%00"));
-    expect([response.status, await response.json()]).toEqual([400, { error: { code: "BAD_REQUEST", message: "`period` must not contain a NUL character." } }]);
+    expect([response.status, await response.json()]).toMatchObject([400, { error: "`period` must not contain a NUL character.", code: "BAD_REQUEST" }]);
   });
 
   it("month rows are the client's settled counters of the range, exactly as stored (never `reserved`, never per-minute windows)", async () => {

@@ -1,4 +1,4 @@
-import { createChatHandler } from "@/server/chat/chat-http";
+import { createChatHandler } from "@/server/http/chat-http";
 import { llmGatewayFromEnv } from "@/server/chat/llm-gateway-from-env";
 import { getDb } from "@/server/db/client";
 

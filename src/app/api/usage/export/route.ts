@@ -1,7 +1,7 @@
 import { getSession } from "@/server/auth/auth-options";
 import { clockNow } from "@/server/clock";
 import { getDb } from "@/server/db/client";
-import { createUsageExportHandlers } from "@/server/usage/usage-export-http";
+import { createUsageExportHandlers } from "@/server/http/usage-export-http";
 
 // Node runtime: the database needs it; never cached (a session's view of live usage).
 export const runtime = "nodejs";

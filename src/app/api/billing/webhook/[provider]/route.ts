@@ -1,6 +1,6 @@
 import { clockNow } from "@/server/clock";
 import { getDb } from "@/server/db/client";
-import { createWebhookHandler } from "@/server/payments/webhook-http";
+import { createWebhookHandler } from "@/server/http/webhook-http";
 
 // Node runtime: the signature check and the database need it; never cached.
 export const runtime = "nodejs";

@@ -1,5 +1,5 @@
 import { getSession } from "@/server/auth/auth-options";
-import { createInvoicePdfHandler } from "@/server/billing/invoice-pdf-http";
+import { createInvoicePdfHandler } from "@/server/http/invoice-pdf-http";
 import { getDb } from "@/server/db/client";
 
 // Node runtime: React-PDF and the database need it; never cached (admin-only, per invoice).

@@ -1,11 +1,13 @@
 // GET /api/invoices/[id]/pdf as a plain function, so the Next route and the tests run
-// the same code. Admins only: a missing session is UNAUTHORIZED, a viewer FORBIDDEN.
+// the same code. Admins only (withAdminSession): a missing session is UNAUTHORIZED, a
+// viewer FORBIDDEN.
 import type { TSession } from "@/server/auth/session";
 import type { TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { ZGetInvoiceInput } from "./get-invoice";
-import { renderInvoicePdf, type TInvoicePdfSeller } from "./invoice-pdf";
-import { loadInvoicePdfData, sellerFromEnv } from "./invoice-pdf-data";
+import { ZGetInvoiceInput } from "@/server/billing/get-invoice";
+import { renderInvoicePdf, type TInvoicePdfSeller } from "@/server/billing/invoice-pdf";
+import { loadInvoicePdfData, sellerFromEnv } from "@/server/billing/invoice-pdf-data";
+import { withAdminSession } from "./with-admin-session";
 
 type TDeps = {
   getDb: () => Promise<TDb>;
@@ -14,21 +16,16 @@ type TDeps = {
   getSeller?: () => TInvoicePdfSeller;
 };
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
-}
-
 /** The download name: the invoice number, reduced to characters every browser and OS accepts. */
 export function invoicePdfFilename(invoiceNumber: string): string {
   return `${invoiceNumber.replace(/[^A-Za-z0-9._-]/g, "_") || "invoice"}.pdf`;
 }
 
 export function createInvoicePdfHandler(deps: TDeps) {
-  return async (_request: Request, invoiceId: string): Promise<Response> => {
-    try {
-      const session = await deps.getSession();
-      if (!session) throw new AppError("UNAUTHORIZED", "Sign in to download invoices.");
-      if (session.user.role !== "admin") throw new AppError("FORBIDDEN", "Only admins can download invoices.");
+  return withAdminSession(
+    { getSession: deps.getSession, role: "admin", signInMessage: "Sign in to download invoices.", forbiddenMessage: "Only admins can download invoices." },
+    (_request: Request, invoiceId: string) => ({ what: `invoice PDF ${invoiceId.slice(0, 64)}`, message: "The invoice PDF could not be rendered." }),
+    async (_user, _request, invoiceId) => {
       const input = ZGetInvoiceInput.safeParse({ id: invoiceId });
       if (!input.success) throw new AppError("BAD_REQUEST", "The invoice id must be a UUID.", { id: invoiceId });
 
@@ -44,10 +41,6 @@ export function createInvoicePdfHandler(deps: TDeps) {
           "cache-control": "private, no-store",
         },
       });
-    } catch (error) {
-      if (error instanceof AppError) return json(error.httpStatus, { error: { code: error.code, message: error.message } });
-      console.error(`invoice PDF ${invoiceId} failed:`, error);
-      return json(500, { error: { code: "INTERNAL_SERVER_ERROR", message: "The invoice PDF could not be rendered." } });
-    }
-  };
+    },
+  );
 }
