@@ -1,7 +1,9 @@
-// Unmetered provider spend: chat attempts whose process died before they settled (the
-// sweeper marked them abandoned once their lease ran out). The provider may have done
-// the work, and nobody was billed for it: admins see how often and how much it may have
-// cost, per client, so a crashing instance never goes unnoticed.
+// Unmetered provider spend: chat attempts whose process died before they settled, or
+// whose settle statement failed after the provider answered (send-chat-message leaves
+// those in flight on purpose); the sweeper marked them abandoned once their lease ran out.
+// The provider may have done the work, and nobody was billed for it: admins see how often
+// and how much it may have cost, per client, so a crashing instance or a failed usage
+// write never goes unnoticed.
 import Decimal from "decimal.js";
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";

@@ -276,13 +276,36 @@ export async function sendChatMessage(
     await failChatAttempt(db, prepared.prepared.attemptId, prepared.prepared.clock());
     throw error;
   }
-  return settleChat(db, prepared.prepared, {
+  return settleAnsweredChat(db, prepared.prepared, {
     provider: served.provider,
     model: served.model,
     result: served.result,
     status: "success",
     latencyMs: Math.round(performance.now() - started),
   });
+}
+
+/**
+ * settleChat for a call the provider answered. If the settle statement fails, the call is
+ * not metered: that is logged at error level with what was used, and the attempt is NOT
+ * closed as failed. It stays in flight, holding its reservation, until its lease runs out;
+ * the sweeper then marks it abandoned, and admins see it among the unmetered attempts
+ * (listAbandonedAttempts). A retry with the same idempotency key meanwhile is told the
+ * request is in progress rather than calling the provider a second time.
+ */
+async function settleAnsweredChat(db: TDbClient, prepared: TPreparedChat, served: Parameters<typeof settleChat>[2]): Promise<TChatReply> {
+  try {
+    return await settleChat(db, prepared, served);
+  } catch (error) {
+    const { usage } = served.result;
+    console.error(
+      `chat of client ${prepared.clientId} (attempt ${prepared.attemptId}, idempotency key ${prepared.idempotencyKey}) was answered by ` +
+        `${served.provider}/${served.model} (${served.status}; ${usage.inputTokens} input, ${usage.cachedInputTokens} cached, ${usage.outputTokens} output tokens) ` +
+        "but its usage could NOT be recorded: the attempt keeps its reservation until its lease runs out, then shows as abandoned (unmetered):",
+      error,
+    );
+    throw error;
+  }
 }
 
 export type TFinishedStream = { reply: TChatReply; interrupted: boolean };
@@ -322,12 +345,29 @@ export async function streamChatMessage(
     resolveFinished = resolve;
     rejectFinished = reject;
   });
+  // Not an unhandled rejection when no consumer awaits it (the client went away): every
+  // way it rejects is logged where it happens (settleAnsweredChat, failChatAttempt's catch)
+  // or is a provider failure with nothing produced, which the consumer is told about.
   finished.catch(() => undefined);
 
   async function settleWhenEnded() {
+    let outcome: Awaited<typeof handle.outcome>;
     try {
-      const outcome = await handle.outcome;
-      const reply = await settleChat(db, chat, {
+      outcome = await handle.outcome;
+    } catch (error) {
+      // No provider produced anything: nothing to meter, the reservation is given back.
+      await failChatAttempt(db, chat.attemptId, chat.clock()).catch((releaseError: unknown) => {
+        // The attempt keeps its reservation until its lease runs out and the sweeper takes it back.
+        console.error(
+          `chat stream of client ${chat.clientId} (attempt ${chat.attemptId}, idempotency key ${chat.idempotencyKey}) could not be closed as failed; its lease will release ${JSON.stringify(chat.reservations)}:`,
+          releaseError,
+        );
+      });
+      rejectFinished(error);
+      return;
+    }
+    try {
+      const reply = await settleAnsweredChat(db, chat, {
         provider: outcome.provider,
         model: outcome.model,
         result: outcome.result,
@@ -336,13 +376,7 @@ export async function streamChatMessage(
       });
       resolveFinished({ reply, interrupted: outcome.status === "failed" });
     } catch (error) {
-      await failChatAttempt(db, chat.attemptId, chat.clock()).catch((releaseError: unknown) => {
-        // The attempt keeps its reservation until its lease runs out and the sweeper takes it back.
-        console.error(
-          `chat stream of client ${chat.clientId} (attempt ${chat.attemptId}, idempotency key ${chat.idempotencyKey}) could not be closed as failed; its lease will release ${JSON.stringify(chat.reservations)}:`,
-          releaseError,
-        );
-      });
+      // Logged by settleAnsweredChat whether or not a consumer still awaits `finished`.
       rejectFinished(error);
     }
   }

@@ -2,7 +2,7 @@
 // is refused before the provider is called, an answered call is metered even when its
 // caller hangs up, a cut-off stream says so, and a cost limit holds through a fallback.
 // Each test counts provider calls, not only rows.
-import { expect, it } from "vitest";
+import { expect, it, vi } from "vitest";
 import { chatHandlerFor, chatRequest, createChatClient, readSse } from "../../support/chat-fixtures";
 import { describeEachDatabase } from "../../support/test-database";
 import { fakeProvidersForFile } from "../../support/fake-providers";
@@ -12,6 +12,9 @@ import { buildReservations } from "@/server/usage/limit-metrics";
 import { generateInvoice } from "@/server/billing/generate-invoice";
 import { createCronHandlers } from "@/server/http/cron-http";
 import { createBillingClient, createPricedPlan } from "../billing/billing-test-support";
+import type { TDb } from "@/server/db/client";
+import { listAbandonedAttempts } from "@/server/chat/list-abandoned-attempts";
+import { periodOf } from "@/server/usage/period";
 
 const servers = fakeProvidersForFile();
 
@@ -199,5 +202,48 @@ describeEachDatabase("the metered chat path", (testDb) => {
     expect(await late.json()).toMatchObject({ abandoned: 1 });
     const counters = await db.usageCounter.findMany({ where: { clientId, period: "2027-06" } });
     expect(counters.map((c) => [c.metric, c.value.toString(), c.reserved.toString()])).toEqual([["messages", "0", "0"]]);
+  });
+
+  it("an answered call whose usage cannot be recorded is logged at error level with its attempt and usage, and admins see it as abandoned once its lease runs out", async () => {
+    const { db } = testDb();
+    const chat = await createChatClient(db);
+    // Only the settle statement fails (the connection drops at that moment); the rest works.
+    const settleFails = new Proxy(db, {
+      get(target, property) {
+        if (property === "$queryRawUnsafe") {
+          return (text: string, ...params: unknown[]) =>
+            text.includes("hot:chat_settle") ? Promise.reject(new Error("Connection terminated unexpectedly")) : target.$queryRawUnsafe(text, ...params);
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    }) as TDb;
+    const failing = chatHandlerFor(settleFails, servers);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const plain = await failing.POST(chatRequest(chat.secretKey, { message: "Answered, never metered", idempotencyKey: "unmetered-plain" }));
+      expect(plain.status).toBe(500);
+      expect(await plain.json()).toMatchObject({ code: "INTERNAL_SERVER_ERROR", requestId: expect.any(String) });
+      const events = await readSse(await failing.POST(chatRequest(chat.secretKey, { message: "Streamed, never metered", stream: true, idempotencyKey: "unmetered-stream" })));
+      expect(events.map((e) => e.event)).toEqual(["start", ...events.slice(1, -1).map(() => "delta"), "error"]);
+
+      const attempts = await db.chatAttempt.findMany({ where: { clientId: chat.clientId }, select: { id: true, status: true, leaseExpiresAt: true, createdAt: true } });
+      // Not closed as failed (that would give the reservation back and hide the call): left to its lease.
+      expect(attempts.map((a) => a.status)).toEqual(["in_flight", "in_flight"]);
+      for (const attempt of attempts) {
+        const lines = logged.mock.calls.map((call) => String(call[0]));
+        expect(lines.some((line) => line.includes(`attempt ${attempt.id}`) && /answered by .* output tokens\) but its usage could NOT be recorded/.test(line)), lines.join("\n")).toBe(true);
+      }
+      expect(await db.usageEvent.count({ where: { clientId: chat.clientId } })).toBe(0);
+
+      const lastLease = new Date(Math.max(...attempts.map((a) => a.leaseExpiresAt.getTime())) + 1);
+      expect(await expireChatAttempts(db, lastLease)).toBeGreaterThanOrEqual(2);
+      const after = await db.chatAttempt.findMany({ where: { clientId: chat.clientId }, select: { status: true } });
+      expect(after.map((a) => a.status)).toEqual(["abandoned", "abandoned"]);
+      const listed = await listAbandonedAttempts(db, { period: periodOf(attempts[0]!.createdAt) });
+      expect(listed.abandoned).toBeGreaterThanOrEqual(2);
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
