@@ -12,12 +12,15 @@ export const ZSetClientStatusInput = z.object({
 });
 export type TSetClientStatusInput = z.infer<typeof ZSetClientStatusInput>;
 
+export const ZSetClientStatusOutput = z.object({ id: z.string(), status: ZSetClientStatusInput.shape.status });
+export type TSetClientStatusOutput = z.infer<typeof ZSetClientStatusOutput>;
+
 /** Suspends, reactivates or cancels a client, with an audit entry in the same transaction. */
 export async function setClientStatus(
   db: TDb,
   input: TSetClientStatusInput,
   actor: TSessionUser,
-): Promise<{ id: string; status: TSetClientStatusInput["status"] }> {
+): Promise<TSetClientStatusOutput> {
   return inTransaction(db, async (tx) => {
     const before = await tx.client.findUnique({ where: { id: input.id }, select: { id: true, status: true } });
     if (!before) throw new AppError("NOT_FOUND", "No client with that id.", { id: input.id });

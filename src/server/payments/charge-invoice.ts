@@ -90,15 +90,15 @@ export type TProviderChargeReport = {
 };
 
 
-export type TChargeOutcome =
-  /** The charge moved the invoice's money. */
-  | "applied"
-  /** This charge was already recorded as succeeded: nothing changed. */
-  | "already_recorded"
-  /** Succeeded, but the invoice was no longer payable (paid another way): recorded, not counted. */
-  | "not_applied"
-  /** Pending, processing or failed: the Payment row says so; the invoice is untouched. */
-  | "not_final";
+/**
+ * What recording a charge did. applied: the charge moved the invoice's money;
+ * already_recorded: this charge was already recorded as succeeded, nothing changed;
+ * not_applied: succeeded, but the invoice was no longer payable (paid another way):
+ * recorded, not counted; not_final: pending, processing or failed: the Payment row says
+ * so, the invoice is untouched.
+ */
+export const ZChargeOutcome = z.enum(["applied", "already_recorded", "not_applied", "not_final"]);
+export type TChargeOutcome = z.infer<typeof ZChargeOutcome>;
 
 /**
  * Records what a provider says about a charge, inside the caller's transaction. Safe in

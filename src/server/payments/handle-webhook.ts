@@ -19,24 +19,25 @@ import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import type { PaymentProvider, TParsedWebhookEvent } from "./payment-provider";
+import { ZWebhookEventKind, type PaymentProvider, type TParsedWebhookEvent } from "./payment-provider";
 import { getPaymentProvider, type TGetPaymentProvider } from "./payment-providers";
 import { recordProviderCharge } from "./charge-invoice";
 import type { TPaymentActor } from "./invoice-money";
 import { recordSucceededRefund } from "./refund-invoice";
 
-export type TWebhookResult = {
-  eventId: string;
-  type: string;
+export const ZWebhookResult = z.object({
+  eventId: z.string(),
+  type: z.string(),
   /**
    * processed: applied now; duplicate: seen and processed (or dismissed) before; ignored: a
    * type we do not act on; unmatched: names an object we do not have, kept for an admin.
    */
-  status: "processed" | "duplicate" | "ignored" | "unmatched";
-  kind: TParsedWebhookEvent["kind"];
+  status: z.enum(["processed", "duplicate", "ignored", "unmatched"]),
+  kind: ZWebhookEventKind,
   /** For an unmatched event: what was not found ("no invoice with id ..."). */
-  unmatchedReason?: string;
-};
+  unmatchedReason: z.string().optional(),
+});
+export type TWebhookResult = z.infer<typeof ZWebhookResult>;
 
 /** Whether applyEvent found what the event names; when not, nothing was written. */
 type TApplyOutcome = { matched: true } | { matched: false; reason: string };

@@ -48,7 +48,8 @@ export type TProviderRefund = {
 /** The charge being refunded: the Payment row that recorded it. */
 export type TRefundablePayment = { providerPaymentId: string | null; currency: string; invoiceId: string };
 
-export type TWebhookEventKind = "payment_succeeded" | "payment_failed" | "payment_processing" | "refund_succeeded" | "refund_failed" | "ignored";
+export const ZWebhookEventKind = z.enum(["payment_succeeded", "payment_failed", "payment_processing", "refund_succeeded", "refund_failed", "ignored"]);
+export type TWebhookEventKind = z.infer<typeof ZWebhookEventKind>;
 
 /** An event whose signature has been checked; `payload` is what gets stored. */
 export type TVerifiedWebhookEvent = { id: string; type: string; payload: unknown };

@@ -31,7 +31,8 @@ import {
   ZListWebhookEventsOutput,
   ZReprocessWebhookEventInput,
 } from "@/server/payments/webhook-events";
-import { chargeInvoice, ZChargeInvoiceInput } from "@/server/payments/charge-invoice";
+import { chargeInvoice, ZChargeInvoiceInput, ZChargeOutcome } from "@/server/payments/charge-invoice";
+import { ZWebhookResult } from "@/server/payments/handle-webhook";
 import { ZInvoicePaymentState } from "@/server/payments/invoice-money";
 import { markInvoicePaid, ZMarkInvoicePaidRequest } from "@/server/payments/mark-invoice-paid";
 import { refundInvoice, ZRefundInvoiceInput } from "@/server/payments/refund-invoice";
@@ -83,15 +84,7 @@ export const billingRouter = createTRPCRouter({
   /** Applies a stored webhook that failed or was unmatched, from its stored payload. */
   reprocessWebhookEvent: adminProcedure
     .input(ZReprocessWebhookEventInput)
-    .output(
-      z.object({
-        eventId: z.string(),
-        type: z.string(),
-        status: z.enum(["processed", "duplicate", "ignored", "unmatched"]),
-        kind: z.enum(["payment_succeeded", "payment_failed", "payment_processing", "refund_succeeded", "refund_failed", "ignored"]),
-        unmatchedReason: z.string().optional(),
-      }),
-    )
+    .output(ZWebhookResult)
     .mutation(({ ctx, input }) => reprocessWebhookEvent(ctx.db, input, { now: clockNow() })),
 
   /** Sets aside an unmatched webhook that needs nothing (audited). */
@@ -126,7 +119,7 @@ export const billingRouter = createTRPCRouter({
   /** Charges what is due through a provider (Stripe) with the customer's saved method. */
   charge: adminProcedure
     .input(ZChargeInvoiceInput.extend({ provider: z.string().min(1) }))
-    .output(z.object({ outcome: z.enum(["applied", "already_recorded", "not_applied", "not_final"]), payment: ZRecordedPayment, invoice: ZInvoicePaymentState }))
+    .output(z.object({ outcome: ZChargeOutcome, payment: ZRecordedPayment, invoice: ZInvoicePaymentState }))
     .mutation(({ ctx, input: { provider, ...input } }) => chargeInvoice(ctx.db, getPaymentProvider(provider), input, ctx.session.user)),
 
   /** Refunds part or all of what was paid, through the provider that took the money. */

@@ -1,7 +1,7 @@
 import { adminProcedure, createTRPCRouter, viewerProcedure } from "@/server/api/trpc";
 import { ZListClientsInput, ZListClientsOutput, listClients } from "@/server/clients/list-clients";
 import { ZClientDetail, ZGetClientInput, getClientOrThrow } from "@/server/clients/get-client";
-import { ZSetClientStatusInput, setClientStatus } from "@/server/clients/set-client-status";
+import { ZSetClientStatusInput, ZSetClientStatusOutput, setClientStatus } from "@/server/clients/set-client-status";
 import { ZBillingDetails, ZUpdateBillingDetailsInput, updateBillingDetails } from "@/server/clients/update-billing-details";
 import {
   ZIssueApiKeyInput,
@@ -27,7 +27,7 @@ export const clientsRouter = createTRPCRouter({
 
   setStatus: adminProcedure
     .input(ZSetClientStatusInput)
-    .output(z.object({ id: z.string(), status: z.enum(["active", "suspended", "cancelled"]) }))
+    .output(ZSetClientStatusOutput)
     .mutation(({ ctx, input }) => setClientStatus(ctx.db, input, ctx.session.user)),
 
   /** Billing email, postal address and tax id: what the next invoices are addressed to. */
