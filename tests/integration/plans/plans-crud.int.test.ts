@@ -43,6 +43,7 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
     await asAdmin().plans.create({ plan: teamPlan(key) });
     const duplicate = await rejection(asAdmin().plans.create({ plan: teamPlan(key, { name: "Another" }) }));
     expect(duplicate.code).toBe("CONFLICT");
+    expect(duplicate.cause).toMatchObject({ code: "PLAN_KEY_TAKEN" });
     expect(duplicate.message).toMatch(/already exists/);
     expect((await asAdmin().plans.get({ key })).name).toBe(`Team ${key}`);
 
@@ -87,6 +88,7 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
 
     const stale = await rejection(asAdmin().plans.update({ key, expectedVersion: 1, plan: { ...definitionOf(created), name: "Second" } }));
     expect(stale.code).toBe("CONFLICT");
+    expect(stale.cause).toMatchObject({ code: "STALE_PLAN_VERSION", data: { expectedVersion: 1, currentVersion: 2 } });
     expect(stale.message).toBe("The plan was changed by someone else; reload");
     expect(await asAdmin().plans.get({ key })).toMatchObject({ version: 2, name: "First" });
 
