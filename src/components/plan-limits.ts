@@ -1,7 +1,7 @@
 // How the dashboard lists a plan's limits: the platform's known limits first, in
 // their usual order, and the UsageCounter metric each monthly limit is measured by
 // (the same rule enforcement uses, from limit-metrics).
-import { PLAN_LIMIT_METRICS } from "@/server/plans/plan-config";
+import { PLAN_LIMIT_METRICS } from "@/shared/plan-config";
 import { counterForLimit, isChatCounter } from "@/server/usage/limit-metrics";
 
 /** Known limits in the platform's order, then any others by name. */

@@ -88,6 +88,25 @@ describe("domain imports", () => {
     expect(outward.map(({ file, specifier }) => `${file} imports ${specifier}`)).toEqual([]);
   });
 
+  it("client components ('use client') import nothing of src/server but types: what they need lives in src/shared", () => {
+    const files = ["app", "components"].flatMap((dir) => sourceFiles(path.join(process.cwd(), "src", dir)));
+    const leaks: string[] = [];
+    for (const file of files) {
+      const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, false);
+      const first = source.statements[0];
+      const isClient = first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === "use client";
+      if (!isClient) continue;
+      for (const statement of source.statements) {
+        if (!ts.isImportDeclaration(statement) || statement.importClause?.isTypeOnly) continue;
+        const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
+        const named = statement.importClause?.namedBindings;
+        const onlyTypes = !statement.importClause?.name && named && ts.isNamedImports(named) && named.elements.every((element) => element.isTypeOnly);
+        if (specifier.startsWith("@/server/") && !onlyTypes) leaks.push(`${path.relative(process.cwd(), file)} imports ${specifier}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
   it("the domains under src/server import each other without cycles", () => {
     const graph = new Map<string, Set<string>>();
     for (const { from, target } of imports) {

@@ -16,7 +16,7 @@ import { randomUUID } from "node:crypto";
 import Decimal from "decimal.js";
 import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { ZPlanPricing, type TPlanPricing } from "@/server/plans/plan-config";
+import { ZPlanPricing, type TPlanPricing } from "@/shared/plan-config";
 import { formatMinorUnits } from "@/server/money/money";
 import { periodRange } from "@/server/usage/period";
 import { findInvoiceOverflow, priceUsage, type TPricedPlanChange } from "./pricing";

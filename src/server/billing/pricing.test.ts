@@ -2,7 +2,7 @@ import Decimal from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { minorUnitDigits } from "@/shared/currency";
-import { ZPlanPricing, ZSavedPlanPricing, MAX_LIMIT, type TPlanPricingInput } from "@/server/plans/plan-config";
+import { ZPlanPricing, ZSavedPlanPricing, MAX_LIMIT, type TPlanPricingInput } from "@/shared/plan-config";
 import { findInvoiceOverflow, priceUsage, type TPricedPlanChange } from "./pricing";
 
 const pricing = (input: TPlanPricingInput) => ZPlanPricing.parse(input);

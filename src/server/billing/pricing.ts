@@ -24,7 +24,7 @@
 // `unit` raw units, like unitPrice (src/server/plans/plan-config.ts).
 import type Decimal from "decimal.js";
 import { Money, formatDecimal, formatMinorUnits, roundToMinorUnit } from "@/server/money/money";
-import type { TMetricPrice, TPlanPricing } from "@/server/plans/plan-config";
+import type { TMetricPrice, TPlanPricing } from "@/shared/plan-config";
 
 export const LINE_KINDS = ["base", "usage", "credit", "proration"] as const;
 export type TLineKind = (typeof LINE_KINDS)[number];

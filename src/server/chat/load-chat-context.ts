@@ -8,7 +8,7 @@ import { assertKeyUsable, type TAuthenticatedClient, type TKeyRow } from "@/serv
 import type { TModelPrice } from "@/server/usage/cost-of-call";
 import { DEFAULT_MODEL } from "./provider-chain";
 import { AppError } from "@/server/errors/app-error";
-import type { TPlanLimits, TProviderChain } from "@/server/plans/plan-config";
+import type { TPlanLimits, TProviderChain } from "@/shared/plan-config";
 import type { TChatMessage } from "@/server/llm/provider";
 
 /** How many earlier messages of a conversation go to the provider with a new one. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { ZPlanLimits, ZProviderChain } from "@/server/plans/plan-config";
+import { ZPlanLimits, ZProviderChain } from "@/shared/plan-config";
 import { periodOf, recentPeriods } from "@/server/usage/period";
 import { clockNow } from "@/server/clock";
 

@@ -9,7 +9,7 @@ import { inTransaction, type TDb } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { parseInput } from "@/server/errors/parse-input";
 import { findUnpricedModels } from "@/server/model-prices/model-catalogue";
-import { LLM_PROVIDERS, ZProviderChain } from "@/server/plans/plan-config";
+import { LLM_PROVIDERS, ZProviderChain } from "@/shared/plan-config";
 import { recordAudit } from "@/server/auth/audit-log";
 
 /** More steps than this only add latency to a request that is failing anyway. */

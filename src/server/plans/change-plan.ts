@@ -14,7 +14,7 @@ import { AppError } from "@/server/errors/app-error";
 import { periodOf } from "@/server/usage/period";
 import { ZExistingPlanKey } from "./get-plan";
 import { findLimitOverages } from "./limit-overages";
-import { ZPlanLimits, ZPlanPricing, ZProrationMode, type TPlanLimits, type TPlanPricing } from "./plan-config";
+import { ZPlanLimits, ZPlanPricing, ZProrationMode, type TPlanLimits, type TPlanPricing } from "@/shared/plan-config";
 import { prorateChange } from "./proration";
 import { resolveAlertsForNewLimits } from "@/server/alerts/resolve-alerts";
 import { clockNow } from "@/server/clock";

@@ -6,15 +6,8 @@ import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { Prisma } from "@/generated/prisma/client";
 import { PLAN_DETAIL_SELECT, ZExistingPlanKey, getPlanOrThrow, planSnapshot, toPlanDetail, type TPlanDetail } from "./get-plan";
-import {
-  ZPlanDefinition,
-  ZPlanFeatures,
-  ZPlanLimits,
-  ZSavedPlanPricing,
-  describePlanIssues,
-  withPathsInMessages,
-  type TPlanDefinition,
-} from "./plan-config";
+import { ZPlanDefinition, ZPlanFeatures, ZPlanLimits, ZSavedPlanPricing, type TPlanDefinition } from "@/shared/plan-config";
+import { describePlanIssues, withPathsInMessages } from "@/shared/zod-issues";
 import { clockNow } from "@/server/clock";
 import { recordAudit } from "@/server/auth/audit-log";
 

@@ -5,7 +5,7 @@
 // names are UsageCounter metrics (messages, tokens, toolCalls). Money is a decimal
 // string in the plan's currency. Tier bounds count raw units (tokens) above the
 // included ones; `unit: 1000` prices tokens per thousand.
-import type { TPlanDefinitionInput } from "./plan-config";
+import type { TPlanDefinitionInput } from "@/shared/plan-config";
 
 const UPGRADE_URL = "https://meterline.local/pricing";
 

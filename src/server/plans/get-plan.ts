@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
-import { ZPlanFeatures, ZPlanLimits, ZPlanPricing, type TPlanDefinition } from "./plan-config";
+import { ZPlanFeatures, ZPlanLimits, ZPlanPricing, type TPlanDefinition } from "@/shared/plan-config";
 
 /** An existing plan's key. Older plans may predate the key format, so any non-empty key is looked up. */
 export const ZExistingPlanKey = z.string().trim().min(1, "choose a plan");

@@ -11,7 +11,7 @@ import Decimal from "decimal.js";
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
 import { counterForLimit } from "@/server/usage/limit-metrics";
-import type { TPlanLimits } from "./plan-config";
+import type { TPlanLimits } from "@/shared/plan-config";
 
 export const ZLimitOverage = z.object({
   clientId: z.string(),

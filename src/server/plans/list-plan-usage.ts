@@ -3,7 +3,7 @@
 // UsageCounter (joined to Client for the plan): one row per (plan, metric).
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
-import { ZPlanLimits, ZPlanPricing } from "./plan-config";
+import { ZPlanLimits, ZPlanPricing } from "@/shared/plan-config";
 import { ZPeriod, periodOf } from "@/server/usage/period";
 import { clockNow } from "@/server/clock";
 

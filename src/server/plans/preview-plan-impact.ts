@@ -6,7 +6,8 @@ import { AppError } from "@/server/errors/app-error";
 import { periodOf } from "@/server/usage/period";
 import { ZExistingPlanKey } from "./get-plan";
 import { ZLimitOverage, findLimitOverages } from "./limit-overages";
-import { ZPlanLimits, withPathsInMessages } from "./plan-config";
+import { ZPlanLimits } from "@/shared/plan-config";
+import { withPathsInMessages } from "@/shared/zod-issues";
 import { clockNow } from "@/server/clock";
 
 /** At most this many (client, limit) rows are listed; `count` counts every client. */

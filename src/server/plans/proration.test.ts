@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { TProrationMode } from "./plan-config";
+import type { TProrationMode } from "@/shared/plan-config";
 import { prorateChange, type TProrationPlan } from "./proration";
 
 const plan = (key: string, baseCost: string, prorationMode: TProrationMode = "daily"): TProrationPlan => ({ key, baseCost, prorationMode });

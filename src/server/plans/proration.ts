@@ -30,7 +30,7 @@
 // (+chargeAmount) per PlanChange of the period not yet invoiced, and sets their
 // invoiceId. Base prices therefore add up to old x (1 - fraction) + new x fraction,
 // and a change followed by a change back the same day (daily mode) nets to zero.
-import type { TProrationMode } from "./plan-config";
+import type { TProrationMode } from "@/shared/plan-config";
 import { Money, formatMinorUnits, roundToMinorUnit } from "@/server/money/money";
 import { periodOf, periodRange } from "@/server/usage/period";
 

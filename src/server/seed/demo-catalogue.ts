@@ -6,7 +6,7 @@
 // The generator (generate-demo-usage.ts, generate-demo-tenants.ts) turns these into
 // rows; the writer (seed-demo-data.ts) stores them through the domain.
 import type { defaultPlans } from "@/server/plans/default-plans";
-import type { TLlmProvider, TProviderChain } from "@/server/plans/plan-config";
+import type { TLlmProvider, TProviderChain } from "@/shared/plan-config";
 
 export const DEMO_ADMIN_USERS = [
   { email: "admin@meterline.local", name: "Ada Admin", role: "admin", password: "meterline-admin" },

@@ -3,7 +3,8 @@
 // derived from names and the anchor, so every run in a month produces the same rows.
 import type { Prisma } from "@/generated/prisma/client";
 import { defaultPlans } from "@/server/plans/default-plans";
-import { describePlanIssues, ZPlanDefinition, type TPlanDefinition } from "@/server/plans/plan-config";
+import { ZPlanDefinition, type TPlanDefinition } from "@/shared/plan-config";
+import { describePlanIssues } from "@/shared/zod-issues";
 import {
   DEMO_CITIES,
   DEMO_CLIENTS,

@@ -12,7 +12,7 @@
 // Money: per-call costs are decimal.js values, stored as decimal strings (NUMERIC(20,10)).
 import Decimal from "decimal.js";
 import type { Prisma } from "@/generated/prisma/client";
-import { checkLimit, type TLlmProvider, type TPlanDefinition } from "@/server/plans/plan-config";
+import { checkLimit, type TLlmProvider, type TPlanDefinition } from "@/shared/plan-config";
 import { costOfCall, type TModelPrice } from "@/server/usage/cost-of-call";
 import { periodOf } from "@/server/usage/period";
 import {

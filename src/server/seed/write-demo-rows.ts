@@ -5,7 +5,7 @@
 import { hashPassword } from "@/server/auth/password";
 import { hashApiKey } from "@/server/clients/api-keys";
 import type { TDb } from "@/server/db/client";
-import type { TPlanDefinition } from "@/server/plans/plan-config";
+import type { TPlanDefinition } from "@/shared/plan-config";
 import { DEMO_ADMIN_USERS, DEMO_WIDGET_KEY, DEMO_WIDGET_ORIGINS, type TDemoClient } from "./demo-catalogue";
 import type { TSeedReference } from "./demo-reference";
 import { demoClientRow, type TSeededClient } from "./generate-demo-tenants";

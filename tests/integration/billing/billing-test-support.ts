@@ -1,7 +1,7 @@
 // Shared by the billing suites: a priced plan with its version snapshot, a client
 // created long before the periods billed, and its counters written directly.
 import type { TDbClient } from "@/server/db/client";
-import { ZPlanPricing, type TPlanPricingInput } from "@/server/plans/plan-config";
+import { ZPlanPricing, type TPlanPricingInput } from "@/shared/plan-config";
 import { uniqueSuffix } from "../../support/fixtures";
 
 /** Before every period the suites bill, so every client and plan version is in force. */

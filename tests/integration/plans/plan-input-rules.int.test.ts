@@ -8,7 +8,7 @@ import type { TSession } from "@/server/auth/session";
 import type { TDb } from "@/server/db/client";
 import { runBilling } from "@/server/billing/run-billing";
 import { changePlan } from "@/server/plans/change-plan";
-import { MAX_LIMIT, type TPlanDefinitionInput } from "@/server/plans/plan-config";
+import { MAX_LIMIT, type TPlanDefinitionInput } from "@/shared/plan-config";
 import { createBillingClient, invoicesNotSummingToLines, setCounters } from "../billing/billing-test-support";
 import { describeEachDatabase } from "../../support/test-database";
 import { definitionOf, httpCall, teamPlan, uniquePlanKey, useAdminAndViewer, type THttpError } from "./plan-test-support";

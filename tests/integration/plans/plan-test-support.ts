@@ -9,7 +9,7 @@ import { createTRPCContext } from "@/server/api/trpc";
 import type { TSession } from "@/server/auth/session";
 import type { TDb } from "@/server/db/client";
 import type { TPlanDetail } from "@/server/plans/get-plan";
-import type { TPlanDefinitionInput } from "@/server/plans/plan-config";
+import type { TPlanDefinitionInput } from "@/shared/plan-config";
 import { createTestAdmin, uniqueSuffix } from "../../support/fixtures";
 
 export function callerFor(db: TDb, session: TSession | null) {

@@ -1,6 +1,6 @@
 "use client";
 // The plan editor's features: flags and values (the LLM provider and model among them).
-import { LLM_PROVIDERS } from "@/server/plans/plan-config";
+import { LLM_PROVIDERS } from "@/shared/plan-config";
 import { featureLabel } from "./plan-features";
 import {
   FieldErrors,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultPlans } from "@/server/plans/default-plans";
-import { ZPlanDefinition } from "@/server/plans/plan-config";
+import { ZPlanDefinition } from "@/shared/plan-config";
 import {
   blankFormState,
   duplicateNameIssues,

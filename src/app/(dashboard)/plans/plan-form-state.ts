@@ -6,7 +6,7 @@
 // so that the server's validation names the field instead of the plan silently
 // losing a limit. Money stays a decimal string end to end.
 import type { z } from "zod";
-import { DEFAULT_UPGRADE_MESSAGE, type TPlanDefinitionInput } from "@/server/plans/plan-config";
+import { DEFAULT_UPGRADE_MESSAGE, type TPlanDefinitionInput } from "@/shared/plan-config";
 
 export type TProrationMode = "none" | "daily" | "exact";
 export type TTierMode = "graduated" | "volume";

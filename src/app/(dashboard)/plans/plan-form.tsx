@@ -9,7 +9,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { formatCount, formatMetricName } from "@/components/display-format";
-import { ZPlanDefinition, type TPlanDefinitionInput } from "@/server/plans/plan-config";
+import { ZPlanDefinition, type TPlanDefinitionInput } from "@/shared/plan-config";
 import { useTRPC } from "@/trpc/react";
 import { PLAN_PRIMARY_BUTTON, PLAN_SECONDARY_BUTTON } from "./plan-action-styles";
 import { Field, INPUT, Section, inputClass } from "./plan-form-fields";

@@ -3,7 +3,7 @@
 // with included units and tiers.
 import { useId } from "react";
 import { formatMetricName } from "@/components/display-format";
-import { USAGE_METRICS } from "@/server/plans/plan-config";
+import { USAGE_METRICS } from "@/shared/plan-config";
 import {
   FieldErrors,
   Field,

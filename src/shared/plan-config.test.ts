@@ -1,18 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { defaultPlans } from "./default-plans";
-import {
-  checkLimit,
-  describePlanIssues,
-  ZPlanDefinition,
-  ZPlanLimits,
-  ZPlanPricing,
-  ZProviderChain,
-  ZToolCalls,
-  withPathsInMessages,
-  type TPlanDefinitionInput,
-  type TPlanLimits,
-} from "./plan-config";
+import { defaultPlans } from "@/server/plans/default-plans";
+import { checkLimit, ZPlanDefinition, ZPlanLimits, ZPlanPricing, ZProviderChain, ZToolCalls, type TPlanDefinitionInput, type TPlanLimits } from "./plan-config";
 
 const basePlan: TPlanDefinitionInput = {
   key: "team",
@@ -224,25 +212,6 @@ describe("ZPlanDefinition refuses bad plans and names the field", () => {
     const issue = issues.find((i) => i.path === path);
     expect(issue, `issues were ${JSON.stringify(issues)}`).toBeDefined();
     expect(issue!.message).toMatch(message);
-  });
-
-  it("withPathsInMessages names the field in each message and keeps the issue's path", () => {
-    const input = z.object({ key: z.string(), plan: withPathsInMessages(ZPlanDefinition) });
-    const result = input.safeParse({ key: "team", plan: planWith({ limits: { messagesPerMonth: -1 } }) });
-    expect(result.success).toBe(false);
-    if (!result.success) {
-      expect(result.error.issues.map((i) => [i.path.join("."), i.message])).toEqual([
-        ["plan.limits.messagesPerMonth", "limits.messagesPerMonth: must be 0 or more (null means unlimited)"],
-      ]);
-      expect(z.flattenError(result.error).fieldErrors).toEqual({ plan: ["limits.messagesPerMonth: must be 0 or more (null means unlimited)"] });
-    }
-    expect(input.parse({ key: "team", plan: basePlan }).plan.alertThresholds).toEqual([80, 100]);
-  });
-
-  it("describes issues as 'path: message' lines", () => {
-    const result = ZPlanDefinition.safeParse(planWith({ limits: { messagesPerMonth: -1 } }));
-    expect(result.success).toBe(false);
-    if (!result.success) expect(describePlanIssues(result.error)).toEqual(["limits.messagesPerMonth: must be 0 or more (null means unlimited)"]);
   });
 });
 

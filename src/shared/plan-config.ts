@@ -5,8 +5,8 @@
 // hold 0.1 exactly, and prices are multiplied by millions of units. Callers turn
 // the strings into Prisma.Decimal / decimal.js values.
 import { z } from "zod";
-import { RESERVED_KEY_MESSAGE, isReservedKey } from "@/shared/reserved-keys";
-import { MAX_STORED_DECIMALS, isIsoCurrency, minorUnitDigits } from "@/shared/currency";
+import { RESERVED_KEY_MESSAGE, isReservedKey } from "./reserved-keys";
+import { MAX_STORED_DECIMALS, isIsoCurrency, minorUnitDigits } from "./currency";
 
 // ---------------------------------------------------------------------------
 // Names
@@ -383,29 +383,4 @@ export function checkLimit(limits: TPlanLimits, metric: string, usage: number): 
   const limit = Object.hasOwn(limits, metric) ? limits[metric] : undefined;
   if (limit === null || limit === undefined) return { allowed: true, limit: null, remaining: null };
   return { allowed: usage < limit, limit, remaining: Math.max(0, limit - usage) };
-}
-
-/** One "path: message" line per issue, e.g. "limits.messagesPerMonth: must be 0 or more". */
-export function describePlanIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.map(String).join(".") || "(plan)"}: ${issue.message}`);
-}
-
-/**
- * `schema`, with each issue's message prefixed by its path inside it:
- * "limits.messagesPerMonth: must be 0 or more". tRPC flattens input errors to the
- * top-level field (error.data.zodError.fieldErrors.plan), which would otherwise
- * lose which limit or tier was wrong. Issue paths stay as they are.
- */
-export function withPathsInMessages<T extends z.ZodType>(schema: T): z.ZodType<z.output<T>, z.input<T>> {
-  const prefixed = z.unknown().transform((value, ctx) => {
-    const result = schema.safeParse(value);
-    if (result.success) return result.data;
-    for (const issue of result.error.issues) {
-      const path = issue.path.map(String).join(".");
-      ctx.addIssue({ code: "custom", path: issue.path, message: path ? `${path}: ${issue.message}` : issue.message, input: value });
-    }
-    return z.NEVER;
-  });
-  // The transform parses exactly like `schema`; the cast restores its input type for tRPC's callers.
-  return prefixed as unknown as z.ZodType<z.output<T>, z.input<T>>;
 }
