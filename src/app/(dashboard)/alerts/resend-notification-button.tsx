@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
-import { BILLING_SECONDARY_BUTTON } from "../billing/billing-action-styles";
+import { BILLING_SECONDARY_BUTTON } from "@/components/action-styles";
 
 export function ResendNotificationButton({ id }: { id: string }) {
   const trpc = useTRPC();

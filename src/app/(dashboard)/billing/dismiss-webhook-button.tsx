@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
-import { BILLING_DANGER_BUTTON } from "./billing-action-styles";
+import { BILLING_DANGER_BUTTON } from "@/components/action-styles";
 
 export function DismissWebhookButton({ id, eventId }: { id: string; eventId: string }) {
   const trpc = useTRPC();

@@ -7,7 +7,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useTransition, type FormEvent } from "react";
 import { formatPeriod } from "@/components/display-format";
-import { BILLING_INPUT, BILLING_LINK, BILLING_PRIMARY_BUTTON } from "./billing-action-styles";
+import { BILLING_INPUT, BILLING_LINK, BILLING_PRIMARY_BUTTON } from "@/components/action-styles";
 
 type TInvoiceFiltersProps = {
   periods: string[];

@@ -8,7 +8,7 @@ import { PageHeader } from "@/components/page-header";
 import { Pagination, hrefWith } from "@/components/pagination";
 import { TabLinks } from "@/components/tab-links";
 import { readPage, readParam, type TSearchParams } from "@/components/url-params";
-import { BILLING_LINK } from "./billing-action-styles";
+import { BILLING_LINK } from "@/components/action-styles";
 import { CurrencySwitcher } from "./currency-switcher";
 import { describeFilterIssues } from "./invoice-filter-issues";
 import { hasInvoiceFilters, invoiceStatusLabel, readInvoiceFilters } from "./invoice-filter-params";

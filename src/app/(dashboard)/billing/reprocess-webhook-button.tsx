@@ -4,7 +4,7 @@
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
-import { BILLING_SECONDARY_BUTTON } from "./billing-action-styles";
+import { BILLING_SECONDARY_BUTTON } from "@/components/action-styles";
 
 export function ReprocessWebhookButton({ id, eventId }: { id: string; eventId: string }) {
   const trpc = useTRPC();

@@ -7,7 +7,7 @@ import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
 import { formatPeriod } from "@/components/display-format";
 import { useTRPC } from "@/trpc/react";
-import { BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "./billing-action-styles";
+import { BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "@/components/action-styles";
 import { ActionDialog, ConfirmSummary, ServerError } from "@/components/action-dialog";
 
 export function RunBillingButton({ periods }: { /** Closed periods, newest first. */ periods: string[] }) {

@@ -8,7 +8,7 @@ import { Badge, Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, T
 import { formatDateTime } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import type { TListWebhookEventsOutput } from "@/server/payments/webhook-events";
-import { BILLING_LINK } from "./billing-action-styles";
+import { BILLING_LINK } from "@/components/action-styles";
 import { DismissWebhookButton } from "./dismiss-webhook-button";
 import { ReprocessWebhookButton } from "./reprocess-webhook-button";
 

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { ActionDialog, ConfirmSummary, DialogFooter, FieldError, ServerError } from "@/components/action-dialog";
 import { useTRPC } from "@/trpc/react";
-import { BILLING_DANGER_BUTTON, BILLING_DESTRUCTIVE_BUTTON, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "../billing/billing-action-styles";
+import { BILLING_DANGER_BUTTON, BILLING_DESTRUCTIVE_BUTTON, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "@/components/action-styles";
 
 const INPUT = "mt-1 block w-full rounded-md border border-gray-300 px-3 py-2 text-sm";
 const SMALL = "rounded-md px-2 py-1 text-xs font-medium disabled:cursor-not-allowed disabled:opacity-50";

@@ -7,7 +7,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { FieldError, ServerError } from "@/components/action-dialog";
 import { useTRPC } from "@/trpc/react";
-import { BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "../../billing/billing-action-styles";
+import { BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "@/components/action-styles";
 import type { TAlertSettingsView } from "../../alerts/alert-types";
 
 const WIDE_INPUT = `${BILLING_INPUT} mt-1 block w-full`;

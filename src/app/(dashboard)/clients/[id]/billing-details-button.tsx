@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { ActionDialog, DialogFooter, FieldError, ServerError } from "@/components/action-dialog";
 import { useTRPC } from "@/trpc/react";
-import { BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "../../billing/billing-action-styles";
+import { BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "@/components/action-styles";
 
 type TDetails = { billingEmail: string; billingAddress: string | null; taxId: string | null };
 

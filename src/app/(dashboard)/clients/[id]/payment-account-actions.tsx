@@ -7,7 +7,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { ActionDialog, DialogFooter, FieldError, ServerError } from "@/components/action-dialog";
 import { useTRPC } from "@/trpc/react";
-import { BILLING_DANGER_BUTTON, BILLING_DESTRUCTIVE_BUTTON, BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "../../billing/billing-action-styles";
+import { BILLING_DANGER_BUTTON, BILLING_DESTRUCTIVE_BUTTON, BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "@/components/action-styles";
 
 type TAccount = { customerId: string; paymentMethodId: string | null } | null;
 

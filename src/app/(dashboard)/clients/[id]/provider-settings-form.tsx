@@ -8,7 +8,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ActionDialog, ConfirmSummary, DialogFooter, ServerError } from "@/components/action-dialog";
 import { useTRPC } from "@/trpc/react";
-import { BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "../../billing/billing-action-styles";
+import { BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "@/components/action-styles";
 import { describeModelPrice, type TCatalogueModel } from "./provider-model-price";
 
 type TEntry = { provider: string; model: string };

@@ -8,9 +8,10 @@ import { useTRPC } from "@/trpc/react";
 import {
   BILLING_DESTRUCTIVE_BUTTON,
   BILLING_SECONDARY_BUTTON,
-} from "../../billing-action-styles";
+} from "@/components/action-styles";
 import { ActionDialog, FieldError, ServerError } from "@/components/action-dialog";
-import { type TActionInvoice, describeError, WIDE_INPUT, Field, DialogButtons } from "./invoice-dialog-parts";
+import { type TActionInvoice } from "./invoice-dialog-types";
+import { describeError, WIDE_INPUT, Field, DialogButtons } from "@/components/dialog-parts";
 
 export function CancelDialog({ invoice, onClose }: { invoice: TActionInvoice; onClose: () => void }) {
   const trpc = useTRPC();

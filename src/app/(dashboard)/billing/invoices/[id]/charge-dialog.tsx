@@ -8,10 +8,11 @@ import { useTRPC } from "@/trpc/react";
 import {
   BILLING_PRIMARY_BUTTON,
   BILLING_SECONDARY_BUTTON,
-} from "../../billing-action-styles";
+} from "@/components/action-styles";
 import { balanceDue } from "../../invoice-balance";
 import { ActionDialog, ConfirmSummary, ServerError } from "@/components/action-dialog";
-import { type TActionInvoice, type TChargeProvider, describeError, WIDE_INPUT, Field, DialogButtons } from "./invoice-dialog-parts";
+import { type TActionInvoice, type TChargeProvider } from "./invoice-dialog-types";
+import { describeError, WIDE_INPUT, Field, DialogButtons } from "@/components/dialog-parts";
 
 type TChargeResult = {
   outcome: "applied" | "already_recorded" | "not_applied" | "not_final";

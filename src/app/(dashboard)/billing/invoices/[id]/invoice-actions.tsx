@@ -9,9 +9,9 @@ import {
   BILLING_DANGER_BUTTON,
   BILLING_PRIMARY_BUTTON,
   BILLING_SECONDARY_BUTTON,
-} from "../../billing-action-styles";
+} from "@/components/action-styles";
 import { allowedInvoiceActions } from "../../invoice-balance";
-import type { TActionInvoice, TChargeProvider } from "./invoice-dialog-parts";
+import type { TActionInvoice, TChargeProvider } from "./invoice-dialog-types";
 import { MarkPaidDialog } from "./mark-paid-dialog";
 import { ChargeDialog } from "./charge-dialog";
 import { RefundDialog } from "./refund-dialog";

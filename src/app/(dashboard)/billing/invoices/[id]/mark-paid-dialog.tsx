@@ -7,10 +7,11 @@ import { formatAmount, formatDate } from "@/components/display-format";
 import { useTRPC } from "@/trpc/react";
 import {
   BILLING_PRIMARY_BUTTON,
-} from "../../billing-action-styles";
+} from "@/components/action-styles";
 import { balanceDue, exceeds, isPositive, readMoneyInput } from "../../invoice-balance";
 import { ActionDialog, FieldError } from "@/components/action-dialog";
-import { type TActionInvoice, describeError, WIDE_INPUT, Field, ReviewButtons, ReviewStep } from "./invoice-dialog-parts";
+import { type TActionInvoice } from "./invoice-dialog-types";
+import { describeError, WIDE_INPUT, Field, ReviewButtons, ReviewStep } from "@/components/dialog-parts";
 
 /** `today` is the server's (its clock may be pinned by APP_NOW), YYYY-MM-DD in UTC. */
 export function MarkPaidDialog({ invoice, today, onClose }: { invoice: TActionInvoice; today: string; onClose: () => void }) {

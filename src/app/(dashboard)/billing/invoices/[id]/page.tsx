@@ -10,7 +10,7 @@ import { ZGetInvoiceInput } from "@/server/billing/get-invoice";
 import { formatAmount, formatDate, formatPeriod, formatUnitPrice } from "@/components/display-format";
 import { EmptyState } from "@/components/empty-state";
 import { InvoiceStatusBadge } from "@/components/status-badges";
-import { BILLING_LINK } from "../../billing-action-styles";
+import { BILLING_LINK } from "@/components/action-styles";
 import type { TInvoiceDetail } from "../../billing-types";
 import { balanceDue } from "../../invoice-balance";
 import { invoicePdfHref } from "../../invoice-links";

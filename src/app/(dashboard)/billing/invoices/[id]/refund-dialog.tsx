@@ -7,10 +7,11 @@ import { formatAmount, formatDate } from "@/components/display-format";
 import { useTRPC } from "@/trpc/react";
 import {
   BILLING_DESTRUCTIVE_BUTTON,
-} from "../../billing-action-styles";
+} from "@/components/action-styles";
 import { exceeds, isPositive, readMoneyInput, refundableAmount } from "../../invoice-balance";
 import { ActionDialog, FieldError } from "@/components/action-dialog";
-import { type TActionInvoice, type TRefundableCharge, describeError, WIDE_INPUT, Field, ReviewButtons, ReviewStep } from "./invoice-dialog-parts";
+import { type TActionInvoice, type TRefundableCharge } from "./invoice-dialog-types";
+import { describeError, WIDE_INPUT, Field, ReviewButtons, ReviewStep } from "@/components/dialog-parts";
 
 function describeCharge(charge: TRefundableCharge, money: (value: string) => string): string {
   const duplicate = charge.applied ? "" : " (paid twice, not counted)";

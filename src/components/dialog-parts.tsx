@@ -1,38 +1,9 @@
 "use client";
-// The parts the invoice dialogs share: the invoice they act on, a labelled field, the
-// review-then-confirm steps, and the server's refusal in words.
+// The parts the action dialogs share: a labelled field, the review-then-confirm steps, and
+// the server's refusal in words.
 import { type ReactNode } from "react";
-import {
-  BILLING_INPUT,
-  BILLING_PRIMARY_BUTTON,
-  BILLING_SECONDARY_BUTTON,
-} from "../../billing-action-styles";
+import { BILLING_INPUT, BILLING_PRIMARY_BUTTON, BILLING_SECONDARY_BUTTON } from "@/components/action-styles";
 import { ConfirmSummary, ServerError } from "@/components/action-dialog";
-import type { TInvoiceDetail } from "../../billing-types";
-
-export type TActionInvoice = {
-  id: string;
-  number: string;
-  clientName: string;
-  status: string;
-  currency: string;
-  total: string;
-  amountPaid: string;
-  amountRefunded: string;
-  /** Refunds accepted by the provider, not final yet. */
-  amountRefundPending: string;
-  /** Succeeded charges, newest first, with what each can still refund. */
-  refundableCharges: TRefundableCharge[];
-};
-
-export type TRefundableCharge = TInvoiceDetail["refundableCharges"][number];
-
-export type TChargeProvider = {
-  name: string;
-  label: string;
-  /** The client's account at this provider, when one is set on the client's page. */
-  account: { customerId: string; paymentMethodId: string | null; paymentMethodLabel: string | null } | null;
-};
 
 export type TMutationError = { message: string; data?: { zodError?: { fieldErrors: Record<string, string[] | undefined> } | null } | null } | null;
 
