@@ -8,7 +8,7 @@ import { paymentProviderLabel } from "@/server/payments/payment-providers";
 import { refundableCharges } from "@/server/payments/refund-source";
 import { formatMinorUnits } from "@/server/money/money";
 import { INVOICE_STATUSES } from "@/server/invoices/invoice-status";
-import { ZInvoicePayment } from "@/server/invoices/invoice-payment";
+import { INVOICE_PAYMENT_SELECT, ZInvoicePayment } from "@/server/invoices/invoice-payment";
 import { LINE_KINDS } from "./pricing";
 
 export const ZGetInvoiceInput = z.object({ id: z.uuid("must be an invoice id") });
@@ -122,21 +122,7 @@ const SELECT = {
     orderBy: { sortOrder: "asc" },
   },
   payments: {
-    select: {
-      id: true,
-      provider: true,
-      providerPaymentId: true,
-      kind: true,
-      status: true,
-      amount: true,
-      currency: true,
-      reference: true,
-      failureReason: true,
-      createdBy: true,
-      createdAt: true,
-      refundOfId: true,
-      applied: true,
-    },
+    select: INVOICE_PAYMENT_SELECT,
     orderBy: { createdAt: "asc" },
   },
 } as const;

@@ -25,3 +25,20 @@ export const ZInvoicePayment = z.object({
   applied: z.boolean(),
 });
 export type TInvoicePayment = z.infer<typeof ZInvoicePayment>;
+
+/** The columns of ZInvoicePayment, for a Prisma `select` on Payment. */
+export const INVOICE_PAYMENT_SELECT = {
+  id: true,
+  provider: true,
+  providerPaymentId: true,
+  kind: true,
+  status: true,
+  amount: true,
+  currency: true,
+  reference: true,
+  failureReason: true,
+  createdBy: true,
+  createdAt: true,
+  refundOfId: true,
+  applied: true,
+} as const;

@@ -10,7 +10,7 @@ import { parseInput } from "@/server/errors/parse-input";
 import { assertProviderConfigured, ZOptionalProviderId, type PaymentProvider, type TPayableInvoice } from "./payment-provider";
 import { paymentProviderLabel, type TGetPaymentProvider } from "./payment-providers";
 import { clockNow } from "@/server/clock";
-import { type TPaymentActor, type TInvoicePaymentState, type TRecordedPayment, type TLockedInvoice, money, defaultGetProvider, stateOf, lockInvoice, writeInvoiceMoney, writeAudit, PAYMENT_SELECT, toRecorded, withCharge, amountDue, ZPaymentId } from "./invoice-money";
+import { type TPaymentActor, type TInvoicePaymentState, type TRecordedPayment, type TLockedInvoice, money, defaultGetProvider, stateOf, lockInvoice, writeInvoiceMoney, writeAudit, PAYMENT_SELECT, toRecorded, withCharge, amountDue, ZPaymentId, writeProviderPayment } from "./invoice-money";
 export const ZChargeInvoiceInput = z.object({
   invoiceId: z.uuid(),
   /** A saved payment method at the provider (Stripe: pm_...); default: the client's account's. */
@@ -138,24 +138,15 @@ export async function recordProviderCharge(
     amount: money(new Decimal(report.amount)),
     failureReason: report.status === "failed" ? (report.failureReason ?? "failed at the provider") : null,
   };
-  const payment = toRecorded(
-    existing
-      ? await tx.payment.update({ where: { id: existing.id }, data: { ...data, providerPaymentId: report.providerPaymentId }, select: PAYMENT_SELECT })
-      : await tx.payment.create({
-          data: {
-            createdAt: clockNow(),
-            ...data,
-            invoiceId: invoice.id,
-            clientId: invoice.clientId,
-            provider: report.provider,
-            providerPaymentId: report.providerPaymentId,
-            kind: "charge",
-            currency: invoice.currency,
-            createdBy: actor.email,
-          },
-          select: PAYMENT_SELECT,
-        }),
-  );
+  const payment = await writeProviderPayment(tx, {
+    existingId: existing?.id ?? null,
+    invoice,
+    actor,
+    kind: "charge",
+    provider: report.provider,
+    providerPaymentId: report.providerPaymentId,
+    data,
+  });
   if (report.status !== "succeeded") return { outcome: "not_final", payment, invoice: stateOf(invoice) };
 
   if (!canTransition(invoice.status, "paid")) {

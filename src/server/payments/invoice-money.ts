@@ -178,6 +178,44 @@ export function toRecorded(row: { id: string; provider: string; providerPaymentI
 }
 
 /** Applies a charge of `amount` to a pending/overdue invoice: paid once the total is reached. */
+/**
+ * A provider's report of a charge or refund: written on the attempt row it completes (the
+ * row written before the provider was called), or as a new row when there is none.
+ */
+export async function writeProviderPayment(
+  tx: TDbClient,
+  input: {
+    existingId: string | null;
+    invoice: TLockedInvoice;
+    actor: TPaymentActor;
+    kind: "charge" | "refund";
+    provider: string;
+    providerPaymentId: string | null;
+    data: { status: PaymentStatus; amount: string; failureReason: string | null; applied?: boolean; refundOfId?: string };
+    reference?: string | null;
+  },
+): Promise<TRecordedPayment> {
+  const { existingId, invoice, data, providerPaymentId } = input;
+  const row = existingId
+    ? await tx.payment.update({ where: { id: existingId }, data: { ...data, providerPaymentId }, select: PAYMENT_SELECT })
+    : await tx.payment.create({
+        data: {
+          createdAt: clockNow(),
+          ...data,
+          invoiceId: invoice.id,
+          clientId: invoice.clientId,
+          provider: input.provider,
+          providerPaymentId,
+          kind: input.kind,
+          currency: invoice.currency,
+          ...(input.reference === undefined ? {} : { reference: input.reference }),
+          createdBy: input.actor.email,
+        },
+        select: PAYMENT_SELECT,
+      });
+  return toRecorded(row);
+}
+
 export function withCharge(invoice: TLockedInvoice, amount: Decimal, at: Date) {
   const amountPaid = invoice.amountPaid.plus(amount);
   const fullyPaid = amountPaid.gte(invoice.total);

@@ -1,7 +1,7 @@
 // Payment history: charges and refunds across invoices, newest first, paged in SQL
 // (the (clientId, createdAt) index serves a client's history).
 import { z } from "zod";
-import { ZInvoicePayment } from "@/server/invoices/invoice-payment";
+import { INVOICE_PAYMENT_SELECT, ZInvoicePayment } from "@/server/invoices/invoice-payment";
 import type { TDbClient } from "@/server/db/client";
 import { formatMinorUnits } from "@/server/money/money";
 import { pagingInput, ZPageInfo, pageWindow, pageInfo } from "@/shared/paging";
@@ -37,21 +37,9 @@ export async function listPayments(db: TDbClient, rawInput: TListPaymentsInput):
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       ...pageWindow(input),
       select: {
-        id: true,
+        ...INVOICE_PAYMENT_SELECT,
         invoiceId: true,
         clientId: true,
-        provider: true,
-        providerPaymentId: true,
-        kind: true,
-        status: true,
-        amount: true,
-        currency: true,
-        reference: true,
-        failureReason: true,
-        createdBy: true,
-        createdAt: true,
-        refundOfId: true,
-        applied: true,
         invoice: { select: { number: true } },
         client: { select: { name: true } },
       },

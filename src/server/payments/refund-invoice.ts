@@ -11,7 +11,7 @@ import { type PaymentProvider } from "./payment-provider";
 import { paymentProviderLabel, type TGetPaymentProvider } from "./payment-providers";
 import { chooseRefundSource, refundableCharges, type TRefundableCharge } from "./refund-source";
 import { clockNow } from "@/server/clock";
-import { type TPaymentActor, ZMoneyAmount, ZCurrencyAssertion, assertInvoiceCurrency, type TInvoicePaymentState, type TLockedInvoice, money, defaultGetProvider, stateOf, readInvoice, lockInvoice, writeInvoiceMoney, writeAudit, PAYMENT_SELECT, toRecorded, ZPaymentId } from "./invoice-money";
+import { type TPaymentActor, ZMoneyAmount, ZCurrencyAssertion, assertInvoiceCurrency, type TInvoicePaymentState, type TLockedInvoice, money, defaultGetProvider, stateOf, readInvoice, lockInvoice, writeInvoiceMoney, writeAudit, PAYMENT_SELECT, ZPaymentId, writeProviderPayment } from "./invoice-money";
 import { CHARGE_ANSWER_WINDOW_MS } from "./charge-invoice";
 export const ZRefundInvoiceInput = z.strictObject({
   invoiceId: z.uuid(),
@@ -97,25 +97,16 @@ export async function recordSucceededRefund(
     applied: counted,
     ...(report.refundOfId ? { refundOfId: report.refundOfId } : {}),
   };
-  const payment = toRecorded(
-    existing
-      ? await tx.payment.update({ where: { id: existing.id }, data: { ...data, providerPaymentId: report.providerRefundId }, select: PAYMENT_SELECT })
-      : await tx.payment.create({
-          data: {
-            createdAt: clockNow(),
-            ...data,
-            invoiceId: invoice.id,
-            clientId: invoice.clientId,
-            provider: report.provider,
-            providerPaymentId: report.providerRefundId,
-            kind: "refund",
-            currency: invoice.currency,
-            reference: report.reason,
-            createdBy: actor.email,
-          },
-          select: PAYMENT_SELECT,
-        }),
-  );
+  const payment = await writeProviderPayment(tx, {
+    existingId: existing?.id ?? null,
+    invoice,
+    actor,
+    kind: "refund",
+    provider: report.provider,
+    providerPaymentId: report.providerRefundId,
+    data,
+    reference: report.reason,
+  });
   if (!counted) {
     await writeAudit(tx, actor, { action: "payment.duplicate_refund", invoice, after: invoice, payment, reason: report.reason });
     return { outcome: "applied", invoice: stateOf(invoice) };
