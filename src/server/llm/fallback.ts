@@ -13,6 +13,7 @@ import {
   type TLlmProviderName,
   type TStreamEvent,
   type TStreamOutcome,
+  iterateOnce,
 } from "./provider";
 
 export type TProviderChainEntry = { provider: LlmProvider; model: string };
@@ -156,23 +157,7 @@ export function streamWithFallback(
     }
   }
 
-  const generator = run();
-  let started = false;
-  const iterator: AsyncIterableIterator<TStreamEvent> = {
-    next: () => {
-      started = true;
-      return generator.next();
-    },
-    return: (value?: unknown) => {
-      // Abandoned before the first next(): no provider was asked, there is nothing to meter.
-      if (!started) rejectOutcome(new Error("the stream was closed before it was read: no provider was asked"));
-      started = true;
-      return generator.return(value as undefined);
-    },
-    throw: (error?: unknown) => generator.throw(error),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  // Abandoned before the first next(): no provider was asked, there is nothing to meter.
+  const iterator = iterateOnce(run(), () => rejectOutcome(new Error("the stream was closed before it was read: no provider was asked")));
   return { [Symbol.asyncIterator]: () => iterator, outcome };
 }

@@ -24,6 +24,7 @@ import {
   type TStreamHandle,
   type TStreamOutcome,
   type TToolCallCounts,
+  iterateOnce,
 } from "./provider";
 import { completeUsage, type TReportedUsage } from "./usage-estimate";
 
@@ -182,25 +183,8 @@ export function meteredStream(options: TMeteredStreamOptions): TStreamHandle {
     }
   }
 
-  const generator = run();
-  let started = false;
-  const iterator: AsyncIterableIterator<TStreamEvent> = {
-    next: () => {
-      started = true;
-      return generator.next();
-    },
-    return: (value?: unknown) => {
-      // A generator returned before its first next() never runs its body (nor its
-      // finally): settle here, nothing was sent.
-      if (!started) settle({ status: "cancelled", result: currentResult() });
-      started = true;
-      return generator.return(value as undefined);
-    },
-    throw: (error?: unknown) => generator.throw(error),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  // Closed before the first next(): settle here, nothing was sent.
+  const iterator = iterateOnce(run(), () => settle({ status: "cancelled", result: currentResult() }));
   return { [Symbol.asyncIterator]: () => iterator, outcome };
 }
 

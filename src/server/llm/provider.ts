@@ -172,3 +172,27 @@ export function countToolCall(counts: TToolCallCounts, name: string): void {
 export function trimBaseUrl(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, "");
 }
+
+/**
+ * `generator` as an iterable, with `onClosedUnread` called when it is closed before its first
+ * next(): a generator returned then never runs its body, nor its finally, so whatever must
+ * happen on every ending (settling an outcome) would not.
+ */
+export function iterateOnce<T>(generator: AsyncGenerator<T>, onClosedUnread: () => void): AsyncIterableIterator<T> {
+  let started = false;
+  return {
+    next: () => {
+      started = true;
+      return generator.next();
+    },
+    return: (value?: unknown) => {
+      if (!started) onClosedUnread();
+      started = true;
+      return generator.return(value as undefined);
+    },
+    throw: (error?: unknown) => generator.throw(error),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
