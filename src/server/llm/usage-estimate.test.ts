@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { loadTokenizer } from "./context/tokenizers";
 import { countToolCall, type TToolCallCounts } from "./provider";
 import {
   MESSAGE_OVERHEAD_TOKENS,
@@ -43,6 +44,12 @@ describe("token estimate", () => {
     ];
     expect(estimatePromptTokens(messages)).toBe(2 + 1 + 2 * MESSAGE_OVERHEAD_TOKENS);
     expect(estimatePromptTokens([])).toBe(0);
+  });
+
+  it("with the model's tokenizer, a prompt costs what that tokenizer counts", async () => {
+    const messages = [{ role: "user" as const, content: "hello world" }];
+    expect(estimatePromptTokens(messages, await loadTokenizer("openai", "gpt-4o"))).toBe(3 + 3 + 1 + 2);
+    expect(estimatePromptTokens(messages, { countPromptTokens: () => 42 })).toBe(42);
   });
 });
 
