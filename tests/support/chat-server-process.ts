@@ -26,3 +26,21 @@ export function spawnChatServer(options: { databaseUrl: string; servers: TLlmSer
     child.on("exit", (code, signal) => reject(new Error(`chat server exited with ${code ?? signal}`)));
   });
 }
+
+/** POSTs one chat message to an app process and reads the reply to its end; its status. */
+export async function postChatTo(port: number, secretKey: string, message: string): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/chat`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${secretKey}` },
+    body: JSON.stringify({ message }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** Ends app processes started by spawnChatServer, each with its whole process group. */
+export function stopChatServers(children: ChildProcess[]): void {
+  for (const child of children) {
+    if (child.pid) process.kill(-child.pid, "SIGTERM");
+  }
+}

@@ -7,7 +7,7 @@ import { startLlmServers, type TLlmServers } from "../../support/llm-servers";
 import { chatHandlerFor, chatRequest, createChatClient } from "../../support/chat-fixtures";
 import { createTestAdmin, uniqueSuffix } from "../../support/fixtures";
 import { createPostgresDatabase, describeEachDatabase } from "../../support/test-database";
-import { spawnChatServer } from "../../support/chat-server-process";
+import { postChatTo, spawnChatServer, stopChatServers } from "../../support/chat-server-process";
 import { runAlertWorkerTick, startAlertWorkerLoop } from "@/server/alerts/alert-worker";
 import { startEndpoint, verifyStandardWebhook, type TEndpoint } from "./alert-test-support";
 
@@ -263,9 +263,7 @@ describe("usage alerts under concurrency [postgres, two app processes]", () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const child of processes) {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
-    }
+    stopChatServers(processes);
     await database?.close();
     await dropDatabase?.();
     await servers?.close();
@@ -274,15 +272,7 @@ describe("usage alerts under concurrency [postgres, two app processes]", () => {
   it("200 concurrent requests crossing three thresholds of a 100-message limit: exactly one alert each", async () => {
     const chat = await createChatClient(database.db, { limits: { messagesPerMonth: 100 }, alertThresholds: [50, 80, 100] });
     const statuses = await Promise.all(
-      Array.from({ length: 200 }, async (_, index) => {
-        const response = await fetch(`http://127.0.0.1:${ports[index % 2]}/api/chat`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${chat.secretKey}` },
-          body: JSON.stringify({ message: `question ${index}` }),
-        });
-        await response.arrayBuffer();
-        return response.status;
-      }),
+      Array.from({ length: 200 }, (_, index) => postChatTo(ports[index % 2]!, chat.secretKey, `question ${index}`)),
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(100);
     expect(statuses.filter((s) => s === 429)).toHaveLength(100);

@@ -4,7 +4,7 @@ import { openDatabase, type TDatabase } from "@/server/db/client";
 import { startLlmServers, type TLlmServers } from "../../support/llm-servers";
 import { chatHandlerFor, chatRequest, createChatClient } from "../../support/chat-fixtures";
 import { createPostgresDatabase } from "../../support/test-database";
-import { spawnChatServer } from "../../support/chat-server-process";
+import { postChatTo, spawnChatServer, stopChatServers } from "../../support/chat-server-process";
 
 // A hard limit holds across app instances: the counters live in PostgreSQL, and the
 // reservation locks them, so no instance can admit a request the others already used.
@@ -32,9 +32,7 @@ describe("plan limits under concurrency [postgres, two app processes]", () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const child of processes) {
-      if (child.pid) process.kill(-child.pid, "SIGTERM");
-    }
+    stopChatServers(processes);
     await database?.close();
     await dropDatabase?.();
     await servers?.close();
@@ -43,15 +41,7 @@ describe("plan limits under concurrency [postgres, two app processes]", () => {
   it("300 concurrent requests against a 100-message limit: exactly 100 answered, 200 refused, counters and events agree", async () => {
     const chat = await createChatClient(database.db, { limits: { messagesPerMonth: 100 } });
     const responses = await Promise.all(
-      Array.from({ length: 300 }, async (_, index) => {
-        const response = await fetch(`http://127.0.0.1:${ports[index % 2]}/api/chat`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${chat.secretKey}` },
-          body: JSON.stringify({ message: `question ${index}` }),
-        });
-        await response.arrayBuffer();
-        return response.status;
-      }),
+      Array.from({ length: 300 }, (_, index) => postChatTo(ports[index % 2]!, chat.secretKey, `question ${index}`)),
     );
     expect(responses.filter((s) => s === 200)).toHaveLength(100);
     expect(responses.filter((s) => s === 429)).toHaveLength(200);
