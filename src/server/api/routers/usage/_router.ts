@@ -19,6 +19,7 @@ import { ZListUsageByToolInput, ZUsageByTool, listUsageByTool } from "@/server/u
 import { ZListUsageByModelInput, ZUsageByModel, listUsageByModel } from "@/server/usage/list-usage-by-model";
 import { ZCompareUsagePeriodsInput, ZUsagePeriodComparison, compareUsagePeriods } from "@/server/usage/compare-usage-periods";
 import { ZGetCurrentUsageInput, getCurrentUsage } from "@/server/usage/get-current-usage";
+import { ZWhatIfCosts, ZWhatIfCostsInput, whatIfCosts } from "@/server/usage/what-if-cost";
 
 export const usageRouter = createTRPCRouter({
   /** All clients (or one plan's), totals of a period and the months before it, from UsageCounter. */
@@ -80,6 +81,12 @@ export const usageRouter = createTRPCRouter({
     .input(ZListUsageByModelInput)
     .output(ZUsageByModel)
     .query(({ ctx, input }) => listUsageByModel(ctx.db, { ...input, now: clockNow() })),
+
+  /** One client's period (default: last month) priced on other models at today's prices, cheapest first. */
+  whatIf: viewerProcedure
+    .input(ZWhatIfCostsInput)
+    .output(ZWhatIfCosts)
+    .query(({ ctx, input }) => whatIfCosts(ctx.db, { ...input, now: clockNow() })),
 
   /** Chat calls whose process died before they were metered (abandoned attempts): unmetered spend. */
   abandonedAttempts: viewerProcedure
