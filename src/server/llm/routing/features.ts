@@ -108,7 +108,7 @@ export type TMessageFeatures = {
   /** The current message's tokens by the cheap character rule of usage-estimate.ts. */
   estimatedTokens: number;
   questionType: TQuestionType;
-  /** The name of the rule that set `questionType` ("none" for other). */
+  /** The name of the rule that set `questionType` ("no rule matched" for other). */
   questionRule: string;
   /** User turns in the conversation, the current one included. */
   depth: number;
@@ -150,7 +150,7 @@ export function messageFeatures(messages: readonly TChatMessage[]): TMessageFeat
     chars: text.length,
     estimatedTokens: estimateTokens(text),
     questionType: rule?.type ?? "other",
-    questionRule: rule?.name ?? "none",
+    questionRule: rule?.name ?? "no rule matched",
     depth,
     needsTools: toolIntent !== undefined,
     ...(toolIntent ? { toolIntent } : {}),

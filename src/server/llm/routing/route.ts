@@ -16,6 +16,7 @@
 // Ollama runs on our machines and needs no price (model-catalogue.ts): unpriced, it
 // costs 0. A paid model without a price cannot be compared and is never a target; a
 // primary without a price keeps every message.
+import type Decimal from "decimal.js";
 import { Money } from "@/server/money/money";
 import type { TProviderChain } from "@/shared/plan-config";
 import type { TRoutingRules } from "@/shared/routing-rules";
@@ -60,24 +61,20 @@ export type TRouteDecision = {
 const sameModel = (a: { provider: string; model: string }, b: { provider: string; model: string }) => a.provider === b.provider && a.model === b.model;
 
 /** Input + output per 1M tokens, or undefined for a paid model with no price. */
-function blendedPrice(ref: TModelRef, catalogue: readonly TPricedModel[]) {
+function blendedPrice(ref: TModelRef, catalogue: readonly TPricedModel[]): Decimal | undefined {
   const entry = catalogue.find((candidate) => sameModel(candidate, ref));
   if (entry) return new Money(entry.inputPer1M).plus(entry.outputPer1M);
   return ref.provider === "ollama" ? new Money(0) : undefined;
 }
 
 /** The cheapest of `candidates` strictly cheaper than `ceiling`; ties go to the earlier candidate. */
-function cheapestBelow(candidates: readonly TModelRef[], catalogue: readonly TPricedModel[], ceiling: InstanceType<typeof Money>) {
-  let best: { ref: TModelRef; price: InstanceType<typeof Money> } | undefined;
+function cheapestBelow(candidates: readonly TModelRef[], catalogue: readonly TPricedModel[], ceiling: Decimal) {
+  let best: { ref: TModelRef; price: Decimal } | undefined;
   for (const ref of candidates) {
     const price = blendedPrice(ref, catalogue);
     if (price && price.lessThan(ceiling) && (!best || price.lessThan(best.price))) best = { ref, price };
   }
   return best?.ref;
-}
-
-function isProviderName(provider: string, primary: TModelRef): provider is TLlmProviderName {
-  return provider === primary.provider;
 }
 
 /** The cheap target for a simple message, or undefined when nothing priced is cheaper than the primary. */
@@ -91,7 +88,7 @@ export function chooseCheapModel(input: Pick<TRouteInput, "rules" | "primary" | 
   }
   // Sorted by name so that ties between equally priced models do not depend on the catalogue's order.
   const sameProvider = catalogue
-    .filter((entry) => isProviderName(entry.provider, primary) && entry.model !== primary.model)
+    .filter((entry) => entry.provider === primary.provider && entry.model !== primary.model)
     .map((entry) => ({ provider: primary.provider, model: entry.model }))
     .sort((a, b) => (a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
   return cheapestBelow(sameProvider, catalogue, primaryPrice) ?? cheapestBelow(chain, catalogue, primaryPrice);
