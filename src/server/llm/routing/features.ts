@@ -4,7 +4,9 @@
 // it stays a handful of regular expressions over one message (~0.01 ms).
 //
 // Every rule has a name, and the features carry the name of the rule that fired, so a
-// routing decision can say why ("kept: needs tools (order lookup)").
+// routing decision can say why ("kept: needs tools (order lookup)"). The tool rules grew
+// from held-out messages they missed (labelled-messages.ts): "action request", "missing
+// or late" and "voucher code", and receipts, cards and accounts as the user's records.
 import type { TQuestionType } from "@/shared/routing-rules";
 import type { TChatMessage } from "../provider";
 import { estimateTokens } from "../usage-estimate";
@@ -24,7 +26,13 @@ export const TOOL_INTENT_RULES = [
   // "change my email to ...", "please upgrade us to Pro": an action on the tenant's user's account
   { name: "account change", pattern: /\b(please|can you|could you|would you|i want to|i'd like to|i need to)\s+(change|update|switch|upgrade|downgrade|delete|close|remove)\b|^(change|update|switch|upgrade|downgrade|delete|close|remove)\b/i },
   // "what's my balance", "why was I charged twice": the user's own records
-  { name: "account data", pattern: /\bmy (current |last |latest |next )?(balance|invoices?|bill|usage|payments?|statement|points|credits?)\b|\b(i was|i've been|i got|you) charged\b|\b(was|were|am) (i|we) charged\b|\bcharged (me|us|twice|again)\b/i },
+  { name: "account data", pattern: /\bmy (current |last |latest |next )?(balance|invoices?|bill|usage|payments?|statement|points|credits?|receipts?|card|subscription|account)\b|\b(i was|i've been|i got|you) charged\b|\b(was|were|am) (i|we) charged\b|\bcharged (me|us|twice|again)\b/i },
+  // "can you send me a copy", "could you extend the trial": the assistant is asked to act
+  { name: "action request", pattern: /\b(can|could|would|will) you (please )?(send|resend|give|issue|apply|add|remove|move|transfer|extend|activate|reset|unlock|process|arrange|schedule|confirm|check|fix)\b|\b(please|i'd like to|i want to|i need to)\s+(add|remove|extend|transfer|reset|activate|unlock)\b/i },
+  // "I never received ...", "still waiting for ...": something the user is owed, only a record tells
+  { name: "missing or late", pattern: /\b(never|not|haven't|hasn't|didn't) (yet )?(received|arrived|got|come|called|heard)\b|\bstill waiting\b|\bwas promised\b|\bnobody (called|answered|replied)\b/i },
+  // "the discount code SPRING20 isn't working"
+  { name: "voucher code", pattern: /\b(discount|promo|coupon|voucher|gift card) code\b|\b[A-Z]{3,}\d{2,}\b/ },
   // "search for flights", "look up", "find me a ..."
   { name: "search", pattern: /\bsearch (for|the|our|your)\b|\blook ?up\b|\bfind me\b/i },
   { name: "link", pattern: /\bhttps?:\/\/|\bwww\.\w/i },

@@ -11,7 +11,12 @@
 // held-out rounds at the end were written after the rules and are reported apart: round 1
 // scored precision 0.58 against the first rules (4 of its 5 leaks were statements, the
 // "other" type: problem reports and requests without a question mark), so "other" left
-// the default cheap types; round 2 was written after that change and never tuned on.
+// the default cheap types. Round 2, written after that change, scored 0.80: its tool
+// messages taught the tool rules three more intents (features.ts). Round 3, written after
+// those and never tuned on, scored 0.67: complex questions that look like facts ("is it
+// normal that replies take 20 seconds?") and tool intents no rule names yet ("when does
+// my free trial end?"). Keyword rules reach ~0.8 on messages they have not seen; the
+// test prints every miss.
 import type { TChatMessage } from "../provider";
 
 export type TComplexCategory = "tools" | "long" | "multi_step" | "code" | "reasoning";
@@ -24,9 +29,9 @@ export type TLabelledMessage = {
   category?: TComplexCategory;
   /**
    * Written after the rules, to see how they do on messages they were not tuned on: round 1
-   * after the first rules (its misses led to one change, below), round 2 after that change.
+   * after the first rules, round 2 and 3 after the changes their predecessors led to (above).
    */
-  heldOut?: 1 | 2;
+  heldOut?: 1 | 2 | 3;
 };
 
 const simple = (text: string, prior?: TChatMessage[]): TLabelledMessage => ({ text, label: "simple", ...(prior ? { prior } : {}) });
@@ -175,7 +180,7 @@ export const LABELLED_MESSAGES: TLabelledMessage[] = [
     complex("multi_step", "Set up a new workspace for our Spanish team, copy the English macros and translate them"),
   ].map((message): TLabelledMessage => ({ ...message, heldOut: 1 })),
 
-  // Held out, round 2 (written after "other" left the default cheap types; misses are left as they are).
+  // Held out, round 2 (written after "other" left the default cheap types).
   ...[
     simple("Do you have a loyalty programme?"),
     simple("What's the minimum order value for free delivery?"),
@@ -194,4 +199,24 @@ export const LABELLED_MESSAGES: TLabelledMessage[] = [
     complex("reasoning", "Draft a reply to a customer who is angry about a late delivery"),
     complex("reasoning", "Our agents see each conversation twice in the inbox"),
   ].map((message): TLabelledMessage => ({ ...message, heldOut: 2 })),
+
+  // Held out, round 3 (written after the tool rules learnt from round 2; misses are left as they are).
+  ...[
+    simple("Do you have rooms with a sea view?"),
+    simple("Is the spa open to non-guests?"),
+    simple("What's the delivery fee?"),
+    simple("Do you offer discounts for nonprofits?"),
+    simple("Which browsers does the dashboard support?"),
+    simple("Is there a mobile app?"),
+    simple("good evening"),
+    simple("What is the cancellation policy for bookings?"),
+    complex("tools", "The parcel says delivered but it's not here"),
+    complex("tools", "Please move my dinner reservation to 8pm"),
+    complex("tools", "I need an invoice with our company address on it for last month"),
+    complex("tools", "When does my free trial end?"),
+    complex("reasoning", "Our CSAT dropped after we turned on the bot, what could be causing it?"),
+    complex("code", "How do I pass the customer's email to the widget from our Vue app?"),
+    complex("reasoning", "Is it normal that replies take 20 seconds?"),
+    complex("multi_step", "We want to merge two workspaces and keep the history of both, how would that work?"),
+  ].map((message): TLabelledMessage => ({ ...message, heldOut: 3 })),
 ];
