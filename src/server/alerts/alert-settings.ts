@@ -163,7 +163,7 @@ export async function sendTestAlert(db: TDb, input: z.input<typeof ZClientIdInpu
     const client = await clientOrThrow(tx, clientId);
     const recipients = alertRecipients(client);
     if (recipients.length === 0) {
-      throw new AppError("CONFLICT", "This client has no alert recipients: add an alert email or a webhook URL first.", { clientId });
+      throw new AppError("NO_ALERT_RECIPIENTS", "This client has no alert recipients: add an alert email or a webhook URL first.", { clientId });
     }
     const event: TAlertEvent = {
       type: "alert.test",
@@ -206,21 +206,21 @@ export async function resendNotification(
   return inTransaction(db, async (tx) => {
     const row = await tx.notification.findUnique({ where: { id }, select: { id: true, clientId: true, status: true, channel: true, recipient: true, attempts: true, lastError: true } });
     if (!row) throw new AppError("NOT_FOUND", "No notification with that id.", { id });
-    if (row.status !== "failed") throw new AppError("CONFLICT", `Only a failed message can be resent; this one is ${row.status}.`, { id, status: row.status });
+    if (row.status !== "failed") throw new AppError("NOTIFICATION_NOT_RESENDABLE", `Only a failed message can be resent; this one is ${row.status}.`, { id, status: row.status });
     if (row.channel === "webhook") {
       const client = await clientOrThrow(tx, row.clientId);
       if (client.alertWebhookUrl !== row.recipient) {
-        throw new AppError("CONFLICT", "The client's webhook URL has changed since this message; send a test to the new one instead.", { id });
+        throw new AppError("NOTIFICATION_NOT_RESENDABLE", "The client's webhook URL has changed since this message; send a test to the new one instead.", { id });
       }
       if (client.alertWebhookDisabledAt) {
-        throw new AppError("CONFLICT", "The endpoint is disabled (it answered 410 Gone): save its URL again on the client's Alerts tab first.", { id });
+        throw new AppError("NOTIFICATION_NOT_RESENDABLE", "The endpoint is disabled (it answered 410 Gone): save its URL again on the client's Alerts tab first.", { id });
       }
     }
     const { count } = await tx.notification.updateMany({
       where: { id, status: "failed" },
       data: { status: "pending", attempts: 0, nextAttemptAt: now, lockedUntil: null },
     });
-    if (!count) throw new AppError("CONFLICT", "The message changed meanwhile; reload and try again.", { id });
+    if (!count) throw new AppError("NOTIFICATION_NOT_RESENDABLE", "The message changed meanwhile; reload and try again.", { id });
     await audit(tx, {
       actor,
       now,

@@ -142,7 +142,7 @@ export async function getNotification(db: TDbClient, rawInput: z.input<typeof ZG
   let email: { subject: string; html: string; text: string } | null = null;
   if (row.channel === "email") {
     const event = ZAlertEvent.safeParse(payload);
-    if (!event.success) throw new AppError("CONFLICT", "This message's stored event cannot be rendered.", { id });
+    if (!event.success) throw new AppError("NOTIFICATION_UNREADABLE", "This message's stored event cannot be rendered.", { id });
     email = await renderAlertEmail(event.data);
     if (row.subject) email.subject = row.subject;
   }

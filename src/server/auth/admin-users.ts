@@ -73,7 +73,7 @@ async function lockUser(tx: TDbClient, id: string): Promise<{ user: TUserBefore;
 
 function refuseLastAdmin(user: TUserBefore, activeAdmins: number, change: string): void {
   if (user.role === "admin" && user.deactivatedAt === null && activeAdmins <= 1) {
-    throw new AppError("CONFLICT", `${user.email} is the last active admin: make another user an admin before you ${change}.`, { id: user.id });
+    throw new AppError("LAST_ADMIN", `${user.email} is the last active admin: make another user an admin before you ${change}.`, { id: user.id });
   }
 }
 
@@ -87,7 +87,7 @@ export async function addAdminUser(db: TDb, input: z.infer<typeof ZAddAdminUserI
   const passwordHash = await hashPassword(password);
   return inTransaction(db, async (tx) => {
     const taken = await tx.adminUser.findUnique({ where: { email: input.email }, select: { id: true } });
-    if (taken) throw new AppError("CONFLICT", `${input.email} already has an account.`, { field: "email" });
+    if (taken) throw new AppError("EMAIL_TAKEN", `${input.email} already has an account.`, { field: "email" });
     const user = await tx.adminUser.create({
       data: { email: input.email, name: input.name, role: input.role, passwordHash, createdAt: now },
       select: { id: true, email: true },

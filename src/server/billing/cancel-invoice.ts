@@ -32,7 +32,7 @@ export async function cancelInvoice(
     await assertNoChargeInFlight(tx, invoice);
     if (!invoice.amountPaid.isZero()) {
       throw new AppError(
-        "CONFLICT",
+        "INVOICE_HAS_PAYMENTS",
         `Invoice ${invoice.number} has ${invoice.amountPaid.toFixed(2)} ${invoice.currency} paid; refund it before cancelling.`,
         { invoiceNumber: invoice.number, amountPaid: invoice.amountPaid.toFixed(2) },
       );

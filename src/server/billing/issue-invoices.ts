@@ -152,7 +152,7 @@ export async function issueInvoices(tx: TDbClient, clientIds: readonly string[],
       } catch (error) {
         // A snapshot whose pricing no longer parses fails its clients, not the whole batch.
         const detail = error instanceof Error ? error.message : String(error);
-        resolved.set(cacheKey, new AppError("CONFLICT", `The pricing of plan "${key}" is invalid: ${detail}`, { planKey: key }));
+        resolved.set(cacheKey, new AppError("PLAN_PRICING_INVALID", `The pricing of plan "${key}" is invalid: ${detail}`, { planKey: key }));
       }
     }
     return resolved.get(cacheKey)!;
@@ -174,15 +174,15 @@ export async function issueInvoices(tx: TDbClient, clientIds: readonly string[],
     if (plan instanceof AppError) {
       error = plan;
     } else if (!plan) {
-      error = new AppError("CONFLICT", `No snapshot of plan "${key}"${first ? ` version ${first.fromPlanVersion}` : ""} to invoice client ${client.id} with.`, { clientId: client.id, planKey: key });
+      error = new AppError("PLAN_SNAPSHOT_MISSING", `No snapshot of plan "${key}"${first ? ` version ${first.fromPlanVersion}` : ""} to invoice client ${client.id} with.`, { clientId: client.id, planKey: key });
     } else if (plan.pricing.currency !== client.currency) {
       error = new AppError(
-        "CONFLICT",
+        "CURRENCY_MISMATCH",
         `Client ${client.id} is invoiced in ${client.currency} but plan "${plan.key}" v${plan.version} is priced in ${plan.pricing.currency}.`,
         { clientId: client.id, clientCurrency: client.currency, planKey: plan.key, planCurrency: plan.pricing.currency },
       );
     } else if (foreign) {
-      error = new AppError("CONFLICT", `Plan change ${foreign.id} is in ${foreign.currency}; client ${client.id} is invoiced in ${client.currency}.`, {
+      error = new AppError("CURRENCY_MISMATCH", `Plan change ${foreign.id} is in ${foreign.currency}; client ${client.id} is invoiced in ${client.currency}.`, {
         clientId: client.id,
         planChangeId: foreign.id,
       });
@@ -195,7 +195,7 @@ export async function issueInvoices(tx: TDbClient, clientIds: readonly string[],
     const overflow = findInvoiceOverflow(invoice);
     if (overflow) {
       const message = `The ${period} invoice of client ${client.id} cannot be issued: ${overflow}. Nothing was written for this client.`;
-      result.failed.push({ clientId: client.id, error: new AppError("CONFLICT", message, { clientId: client.id, period, planKey: plan.key }) });
+      result.failed.push({ clientId: client.id, error: new AppError("INVOICE_TOO_LARGE", message, { clientId: client.id, period, planKey: plan.key }) });
       continue;
     }
     priced.push({ client, plan, changes: own, invoice });

@@ -251,7 +251,7 @@ export async function getRevenueAnalytics(db: TDbClient, rawInput: TRevenueInput
       if (!plan) throw new AppError("NOT_FOUND", `Plan "${planKey}" does not exist.`, { planKey });
       const parsed = ZPlanPricing.safeParse(plan.pricing);
       if (!parsed.success) {
-        throw new AppError("CONFLICT", `The pricing of plan "${planKey}" is invalid: ${describePlanIssues(parsed.error).join("; ")}`, { planKey });
+        throw new AppError("PLAN_PRICING_INVALID", `The pricing of plan "${planKey}" is invalid: ${describePlanIssues(parsed.error).join("; ")}`, { planKey });
       }
       // The base fee exactly as an invoice's base line prices it.
       const base = priceUsage(parsed.data, {}).lines.find((line) => line.kind === "base")!;

@@ -12,6 +12,9 @@ export const APP_ERROR_CODES = {
   NOT_FOUND: { trpc: "NOT_FOUND", http: 404 },
   CONFLICT: { trpc: "CONFLICT", http: 409 },
   PAYLOAD_TOO_LARGE: { trpc: "PAYLOAD_TOO_LARGE", http: 413 },
+  // Admin users.
+  EMAIL_TAKEN: { trpc: "CONFLICT", http: 409 },
+  LAST_ADMIN: { trpc: "CONFLICT", http: 409 },
   // Tenants and their API keys.
   KEY_REVOKED: { trpc: "UNAUTHORIZED", http: 401 },
   CLIENT_SUSPENDED: { trpc: "FORBIDDEN", http: 403 },
@@ -24,10 +27,23 @@ export const APP_ERROR_CODES = {
   PLAN_KEY_TAKEN: { trpc: "CONFLICT", http: 409 },
   PLAN_IN_USE: { trpc: "CONFLICT", http: 409 },
   STALE_PLAN_VERSION: { trpc: "CONFLICT", http: 409 },
+  PLAN_CHANGE_NEEDS_CONFIRMATION: { trpc: "CONFLICT", http: 409 },
+  PLAN_PRICING_INVALID: { trpc: "CONFLICT", http: 409 },
+  PLAN_SNAPSHOT_MISSING: { trpc: "CONFLICT", http: 409 },
   // Invoices and payments.
   INVOICE_ALREADY_PAID: { trpc: "CONFLICT", http: 409 },
   INVOICE_STATUS_CONFLICT: { trpc: "CONFLICT", http: 409 },
   CHARGE_IN_FLIGHT: { trpc: "CONFLICT", http: 409 },
+  CHARGE_OF_ANOTHER_INVOICE: { trpc: "CONFLICT", http: 409 },
+  INVOICE_HAS_PAYMENTS: { trpc: "CONFLICT", http: 409 },
+  INVOICE_TOO_LARGE: { trpc: "CONFLICT", http: 409 },
+  CURRENCY_MISMATCH: { trpc: "CONFLICT", http: 409 },
+  REFUND_REVERSED: { trpc: "CONFLICT", http: 409 },
+  WEBHOOK_EVENT_CLOSED: { trpc: "CONFLICT", http: 409 },
+  // Usage alerts and their outbox.
+  NO_ALERT_RECIPIENTS: { trpc: "CONFLICT", http: 409 },
+  NOTIFICATION_NOT_RESENDABLE: { trpc: "CONFLICT", http: 409 },
+  NOTIFICATION_UNREADABLE: { trpc: "CONFLICT", http: 409 },
   // Scheduled jobs: the endpoints refuse to run unprotected.
   CRON_NOT_CONFIGURED: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
 } as const satisfies Record<string, { trpc: TRPC_ERROR_CODE_KEY; http: number }>;

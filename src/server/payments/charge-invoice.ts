@@ -120,7 +120,7 @@ export async function recordProviderCharge(
   const select = { ...PAYMENT_SELECT, invoiceId: true } as const;
   let existing = await tx.payment.findUnique({ where: key, select });
   if (existing && existing.invoiceId !== invoice.id) {
-    throw new AppError("CONFLICT", `Charge ${report.providerPaymentId} belongs to another invoice.`, { providerPaymentId: report.providerPaymentId });
+    throw new AppError("CHARGE_OF_ANOTHER_INVOICE", `Charge ${report.providerPaymentId} belongs to another invoice.`, { providerPaymentId: report.providerPaymentId });
   }
   // Not known by the provider's id yet: the attempt we started has the row (its answer
   // may be on its way, or lost).

@@ -123,7 +123,7 @@ async function applyEvent(tx: TDbClient, provider: PaymentProvider, event: TPars
       if (refund.status === "succeeded") {
         // Counted already: the money is back with us. The lifecycle has no way back from
         // refunded; the event stays unprocessed, with this error, for an admin to handle.
-        throw new AppError("CONFLICT", `Refund ${event.providerPaymentId} failed at ${provider.label} after it was counted as succeeded; the money is back with us: settle it by hand.`, {
+        throw new AppError("REFUND_REVERSED", `Refund ${event.providerPaymentId} failed at ${provider.label} after it was counted as succeeded; the money is back with us: settle it by hand.`, {
           eventId: event.eventId,
         });
       }

@@ -115,12 +115,12 @@ export async function reprocessWebhookEvent(
   });
   if (!stored) throw new AppError("NOT_FOUND", "No webhook event with that id.", { id: input.id });
   if (stored.processedAt) {
-    throw new AppError("CONFLICT", `Event ${stored.eventId} was applied on ${stored.processedAt.toISOString()}; there is nothing to reprocess.`, {
+    throw new AppError("WEBHOOK_EVENT_CLOSED", `Event ${stored.eventId} was applied on ${stored.processedAt.toISOString()}; there is nothing to reprocess.`, {
       eventId: stored.eventId,
     });
   }
   if (stored.dismissedAt) {
-    throw new AppError("CONFLICT", `Event ${stored.eventId} was dismissed on ${stored.dismissedAt.toISOString()}; it is not applied.`, { eventId: stored.eventId });
+    throw new AppError("WEBHOOK_EVENT_CLOSED", `Event ${stored.eventId} was dismissed on ${stored.dismissedAt.toISOString()}; it is not applied.`, { eventId: stored.eventId });
   }
   const provider = (options.getProvider ?? ((name: string) => getPaymentProvider(name)))(stored.provider);
   return processStoredEvent(db, provider, stored.id, { id: stored.eventId, type: stored.type, payload: stored.payload }, options.now);
@@ -161,7 +161,7 @@ export async function dismissWebhookEvent(
         : event.dismissedAt
           ? `was dismissed on ${event.dismissedAt.toISOString()}`
           : "is not unmatched (it failed; reprocess it once its cause is fixed)";
-      throw new AppError("CONFLICT", `Event ${event.eventId} ${why}; there is nothing to dismiss.`, { eventId: event.eventId });
+      throw new AppError("WEBHOOK_EVENT_CLOSED", `Event ${event.eventId} ${why}; there is nothing to dismiss.`, { eventId: event.eventId });
     }
     await recordAudit(tx, actor, options.now, {
       action: "webhook_event.dismiss",

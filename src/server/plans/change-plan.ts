@@ -204,7 +204,7 @@ export async function changePlan(
     if (preview.noop) return { ...preview, planChangeId: null };
     if (preview.requiresConfirmation && !input.confirmWarnings) {
       throw new AppError(
-        "CONFLICT",
+        "PLAN_CHANGE_NEEDS_CONFIRMATION",
         `This period's usage is already at or over the new plan's limits (${describeWarnings(preview.warnings)}); ` +
           "confirm the warnings to change the plan anyway.",
         { warnings: preview.warnings },

@@ -150,7 +150,7 @@ describeEachDatabase("billing: generating an invoice", (testDb) => {
     const plan = await createPricedPlan(db, STARTER_PRICING);
     const euroClient = await createBillingClient(db, plan, { currency: "EUR", status: "suspended" });
     const error = await rejection(generateInvoice(db, { clientId: euroClient, period: "2026-10", now: NOW }));
-    expect(error.code).toBe("CONFLICT");
+    expect(error.code).toBe("CURRENCY_MISMATCH");
     expect(await db.invoice.count({ where: { clientId: euroClient } })).toBe(0);
 
     const next = (await generateInvoice(db, { clientId: await createBillingClient(db, plan), period: "2026-10", now: NOW })).invoice;

@@ -517,7 +517,7 @@ describeEachDatabase("payments: Stripe charges, refunds and webhooks", (testDb) 
     expect((await handler()(webhookRequest(charged), "stripe")).status).toBe(200);
     expect(await reprocessWebhookEvent(db, { id: stored.id }, { now: clockNow(), getProvider: () => stripe })).toMatchObject({ status: "processed", kind: "refund_succeeded" });
     expect(await invoiceMoney(db, invoice.id)).toMatchObject({ status: "partially_refunded", amountPaid: "30.00", amountRefunded: "10.00" });
-    expect(await rejection(reprocessWebhookEvent(db, { id: stored.id }, { now: clockNow(), getProvider: () => stripe }))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(reprocessWebhookEvent(db, { id: stored.id }, { now: clockNow(), getProvider: () => stripe }))).toMatchObject({ code: "WEBHOOK_EVENT_CLOSED" });
     expect(await db.payment.count({ where: { invoiceId: invoice.id, kind: "refund" } })).toBe(1);
     expect((await listWebhookEvents(db, { unprocessed: true, pageSize: 200 })).items.some((item) => item.id === stored.id)).toBe(false);
   });

@@ -167,10 +167,10 @@ describeEachDatabase("payments: webhooks naming objects we do not have", (testDb
     ]);
     const applied = results.filter((r) => r.status === "fulfilled" && r.value.status === "processed");
     expect(applied).toHaveLength(1);
-    // The other one found it claimed or applied: a duplicate or a CONFLICT, never a second charge.
+    // The other one found it claimed or applied: a duplicate or WEBHOOK_EVENT_CLOSED, never a second charge.
     for (const other of results.filter((r) => !applied.includes(r))) {
       if (other.status === "fulfilled") expect(other.value.status).toBe("duplicate");
-      else expect(other.reason).toMatchObject({ code: "CONFLICT" });
+      else expect(other.reason).toMatchObject({ code: "WEBHOOK_EVENT_CLOSED" });
     }
     expect(await invoiceMoney(db, invoiceId)).toEqual({ status: "paid", amountPaid: "42.00", amountRefunded: "0.00", paid: true });
     expect(await db.payment.count({ where: { invoiceId } })).toBe(1);
@@ -178,7 +178,7 @@ describeEachDatabase("payments: webhooks naming objects we do not have", (testDb
     expect(await db.webhookEvent.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({ processedAt: LATER, unmatchedAt: null, unmatchedReason: null });
 
     // Applied: reprocessing again is refused, a redelivery is a duplicate; still one payment.
-    expect(await rejection(reprocessWebhookEvent(db, { id: stored.id }, { now: LATER, getProvider: () => stripe }))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(reprocessWebhookEvent(db, { id: stored.id }, { now: LATER, getProvider: () => stripe }))).toMatchObject({ code: "WEBHOOK_EVENT_CLOSED" });
     expect(await deliver(payload)).toMatchObject({ status: 200, body: { status: "duplicate" } });
     expect(await db.payment.count({ where: { invoiceId } })).toBe(1);
     expect((await listWebhookEvents(db, { unprocessed: true, pageSize: 200 })).items.some((item) => item.id === stored.id)).toBe(false);
@@ -209,7 +209,7 @@ describeEachDatabase("payments: webhooks naming objects we do not have", (testDb
     // Dismissed is final: not dismissed twice, not reprocessed, a redelivery is acknowledged
     // and ignored even once its invoice exists.
     expect(await rejection(api.billing.dismissWebhookEvent({ id: stored.id }))).toMatchObject({ code: "CONFLICT" });
-    expect(await rejection(reprocessWebhookEvent(db, { id: stored.id }, { now: LATER, getProvider: () => stripe }))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(reprocessWebhookEvent(db, { id: stored.id }, { now: LATER, getProvider: () => stripe }))).toMatchObject({ code: "WEBHOOK_EVENT_CLOSED" });
     const invoiceId = (stored.payload as { data: { object: { metadata: { invoiceId: string } } } }).data.object.metadata.invoiceId;
     await createTestInvoice(db, { id: invoiceId, total: "12.00" });
     const redelivered = await handler()(webhookRequest(JSON.stringify(stored.payload)), "stripe");
@@ -218,7 +218,7 @@ describeEachDatabase("payments: webhooks naming objects we do not have", (testDb
     expect(await db.auditLog.count({ where: { entityType: "WebhookEvent", entityId: stored.id } })).toBe(1);
   });
 
-  it("only an unmatched event can be dismissed: a failed one (the provider retries it) is a CONFLICT", async () => {
+  it("only an unmatched event can be dismissed: a failed one (the provider retries it) is refused as WEBHOOK_EVENT_CLOSED", async () => {
     const { db } = testDb();
     const invoice = await createTestInvoice(db, { total: "15.00" });
     // A known invoice, a currency it is not in: a failure (400), not unmatched.
@@ -226,7 +226,7 @@ describeEachDatabase("payments: webhooks naming objects we do not have", (testDb
     expect((await deliver(payload)).status).toBe(400);
     const stored = await storedRow(payload);
     expect(stored).toMatchObject({ processedAt: null, unmatchedAt: null });
-    expect(await rejection(dismissWebhookEvent(db, { id: stored.id }, admin.user, { now: LATER }))).toMatchObject({ code: "CONFLICT" });
+    expect(await rejection(dismissWebhookEvent(db, { id: stored.id }, admin.user, { now: LATER }))).toMatchObject({ code: "WEBHOOK_EVENT_CLOSED" });
     expect(await rejection(dismissWebhookEvent(db, { id: randomUUID() }, admin.user, { now: LATER }))).toMatchObject({ code: "NOT_FOUND" });
     expect(await db.webhookEvent.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({ dismissedAt: null });
   });
