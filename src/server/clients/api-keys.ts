@@ -111,17 +111,21 @@ export async function authenticateApiKey(
   db: TDbClient,
   request: { authorization: string | null; origin: string | null },
 ): Promise<TAuthenticatedClient> {
-  const keyHash = keyHashFromAuthorization(request.authorization);
+  return authenticateKeyHash(db, { keyHash: keyHashFromAuthorization(request.authorization), origin: request.origin }, clockNow());
+}
+
+/** A key's hash (its format already checked) and the caller's Origin to its client, by the rules of assertKeyUsable. */
+export async function authenticateKeyHash(db: TDbClient, caller: { keyHash: string; origin: string | null }, now: Date): Promise<TAuthenticatedClient> {
   // One round trip: this runs on every tenant request (Prisma's relation select costs two).
   const rows = await db.$queryRawUnsafe<TKeyRow[]>(
     `SELECT k.id, k.kind::text AS kind, k."keyHash", k."revokedAt", k."lastUsedAt",
             c.id AS "clientId", c."planKey", c.status::text AS status, c."allowedOrigins"
      FROM "ApiKey" k JOIN "Client" c ON c.id = k."clientId"
      WHERE k."keyHash" = $1`,
-    keyHash,
+    caller.keyHash,
   );
-  const client = assertKeyUsable(rows[0], keyHash, request.origin);
-  await touchApiKey(db, rows[0]!, clockNow());
+  const client = assertKeyUsable(rows[0], caller.keyHash, caller.origin);
+  await touchApiKey(db, rows[0]!, now);
   return client;
 }
 

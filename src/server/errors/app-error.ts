@@ -21,6 +21,7 @@ export const APP_ERROR_CODES = {
   // The metered chat path.
   IDEMPOTENCY_IN_PROGRESS: { trpc: "CONFLICT", http: 409 },
   IDEMPOTENCY_KEY_REUSED: { trpc: "UNPROCESSABLE_CONTENT", http: 422 },
+  FEEDBACK_ALREADY_GIVEN: { trpc: "CONFLICT", http: 409 },
   PLAN_LIMIT_EXCEEDED: { trpc: "TOO_MANY_REQUESTS", http: 429 },
   PROVIDERS_UNAVAILABLE: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
   // Plans.
