@@ -14,7 +14,8 @@
  * It speaks the public chat contract: POST {api}/api/chat with
  * { message, conversationId, stream: true } and `Authorization: Bearer <key>`; the reply
  * streams as SSE events start {conversationId}, delta {text}, done {..., reply},
- * error {error}; a plan limit is a 429 JSON body { message, upgradeUrl, ... }.
+ * error {error}; a plan limit is a 429 JSON body { message, upgradeUrl, ... }. Under each
+ * finished reply, thumbs up / down POST {api}/api/chat/feedback { messageId, rating } once.
  */
 (function () {
   "use strict";
@@ -40,6 +41,8 @@
     interrupted: "The reply was interrupted. Please try again.",
     limit: "This chat has reached its usage limit for now.",
     expired: "That conversation has ended; your next message starts a new one.",
+    thanks: "Thanks for your feedback.",
+    feedbackFailed: "Your feedback could not be sent.",
   };
 
   var CSS =
@@ -73,6 +76,11 @@
     ".form input:disabled{background:#f3f4f6;color:#6b7280}" +
     ".form button{padding:0 16px;border:0;border-radius:10px;background:#2563eb;color:#fff;font-weight:600;cursor:pointer}" +
     ".form button:disabled{background:#93c5fd;cursor:default}" +
+    ".feedback{align-self:flex-start;display:flex;align-items:center;gap:6px;margin-top:-2px;font-size:12px;color:#6b7280}" +
+    ".feedback button{border:1px solid #e5e7eb;background:#fff;border-radius:8px;padding:3px 7px;cursor:pointer;color:#4b5563;display:grid;place-items:center}" +
+    ".feedback svg{width:14px;height:14px;fill:currentColor}" +
+    ".feedback button:hover{background:#f3f4f6}" +
+    ".feedback button:disabled{opacity:.5;cursor:default}" +
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
     "@media (prefers-reduced-motion:reduce){.launcher{transition:none}.typing::after{animation:none}}";
 
@@ -80,6 +88,12 @@
     '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
   var ICON_CLOSE =
     '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7l-1.4-1.4L9.2 12 2.9 5.7l1.4-1.4 6.3 6.3 6.3-6.3z"/></svg>';
+
+  // Material Icons' thumb_up / thumb_down (Apache 2.0): no emoji font needed.
+  var ICON_UP =
+    '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z"/></svg>';
+  var ICON_DOWN =
+    '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z"/></svg>';
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -193,7 +207,47 @@
       removeIfEmpty: function () {
         if (!body.data) bubble.remove();
       },
+      askFeedback: function (messageId) {
+        bubble.after(feedbackRow(messageId));
+        scrollDown();
+      },
     };
+  }
+
+  /** "Helpful?" with thumbs up and down under a reply; one vote, then a thank-you. */
+  function feedbackRow(messageId) {
+    var row = el("div", { class: "feedback", role: "group", "aria-label": "Was this reply helpful?", "data-testid": "meterline-feedback" });
+    var up = el("button", { type: "button", "aria-label": "Helpful" });
+    var down = el("button", { type: "button", "aria-label": "Not helpful" });
+    up.innerHTML = ICON_UP;
+    down.innerHTML = ICON_DOWN;
+    function vote(rating) {
+      up.disabled = true;
+      down.disabled = true;
+      fetch(apiBase + "/api/chat/feedback", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer " + key },
+        body: JSON.stringify({ messageId: messageId, rating: rating }),
+        credentials: "omit",
+      })
+        .then(function (response) {
+          // 409: this reply was rated already (another tab): the vote stands either way.
+          row.textContent = response.ok || response.status === 409 ? TEXT.thanks : TEXT.feedbackFailed;
+        })
+        .catch(function () {
+          row.textContent = TEXT.feedbackFailed;
+        });
+    }
+    up.addEventListener("click", function () {
+      vote("up");
+    });
+    down.addEventListener("click", function () {
+      vote("down");
+    });
+    row.appendChild(el("span", {}, "Helpful?"));
+    row.appendChild(up);
+    row.appendChild(down);
+    return row;
   }
 
   function showNotice(text, link) {
@@ -317,6 +371,7 @@
               conversationId = json.conversationId || conversationId;
               reply.set(json.reply);
               finished = true;
+              if (typeof json.messageId === "string") reply.askFeedback(json.messageId);
             }
           });
         }
@@ -328,6 +383,7 @@
             // The stored reply is authoritative; it equals the deltas when nothing was lost.
             if (typeof data.reply === "string" && data.reply !== reply.text()) reply.set(data.reply);
             finished = true;
+            if (typeof data.messageId === "string") reply.askFeedback(data.messageId);
           } else if (name === "error") {
             // A reply cut off mid-way still belongs to the conversation (it was stored).
             if (data.conversationId) conversationId = data.conversationId;

@@ -121,6 +121,37 @@ test("a visitor opens the widget, sees the reply stream in, and the conversation
   await expect(page.getByRole("button", { name: "Open chat" })).toBeFocused();
 });
 
+test("a visitor rates a reply once: thumbs up goes to /api/chat/feedback with the reply's id, and the widget thanks them", async ({ page }) => {
+  await page.goto("/demo");
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const input = page.getByRole("textbox", { name: "Message" });
+  const answered = page.waitForResponse("**/api/chat");
+  await input.fill("Do you deliver on Sundays?");
+  await input.press("Enter");
+  await answered;
+  await expect(page.getByTestId("meterline-reply")).toHaveText("Assistant: Echo: Do you deliver on Sundays?");
+  const feedback = widget(page).getByRole("group", { name: "Was this reply helpful?" });
+  await expect(feedback).toBeVisible();
+  await shot(page, "feedback-asked");
+
+  const voted = page.waitForResponse("**/api/chat/feedback");
+  await feedback.getByRole("button", { name: "Helpful", exact: true }).click();
+  const response = await voted;
+  expect(response.status()).toBe(201);
+  const sent = response.request().postDataJSON() as { messageId: string; rating: string };
+  expect(sent).toEqual({ messageId: expect.stringMatching(/^[0-9a-f-]{36}$/), rating: "up" });
+  await expect(widget(page).getByTestId("meterline-feedback")).toHaveText("Thanks for your feedback.");
+  await expect(widget(page).getByRole("button", { name: "Helpful", exact: true })).toHaveCount(0);
+  await shot(page, "feedback-thanks");
+
+  // The same reply rated again (another tab, a replayed click) is refused: one vote per reply.
+  const again = await page.request.post("/api/chat/feedback", {
+    headers: { authorization: `Bearer ${DEMO_WIDGET_KEY}`, origin: new URL(page.url()).origin },
+    data: { messageId: sent.messageId, rating: "down" },
+  });
+  expect(again.status()).toBe(409);
+});
+
 test("when every provider fails, the widget says the assistant is unavailable and lets the visitor retry", async ({ page }) => {
   servers.ollama.set({ fail: 500 });
   await page.goto("/demo");
