@@ -11,14 +11,14 @@ import {
   formatQuantity,
   formatUnitPrice,
   groupThousands,
-  loadInvoiceFont,
   paymentTermsText,
   footerText,
   priceUnit,
   printable,
   type TGlyphCoverage,
   usageDetail,
-} from "./invoice-pdf";
+} from "./invoice-pdf-format";
+import { loadInvoiceFont } from "./invoice-pdf";
 import { sellerFromEnv } from "./invoice-pdf-data";
 
 describe("invoice PDF formatting", () => {
