@@ -36,11 +36,11 @@ export async function recordMessageFeedback(db: TDbClient, clientId: string, inp
     select: { id: true, usageEventId: true },
   });
   if (!message) throw new AppError("NOT_FOUND", "No reply with this messageId for this API key's client.", { field: "messageId" });
-  const { count } = await db.messageFeedback.createMany({
+  const [stored] = await db.messageFeedback.createManyAndReturn({
     data: [{ clientId, messageId: message.id, usageEventId: message.usageEventId, rating: input.rating, comment: input.comment || null, createdAt: now }],
     skipDuplicates: true,
+    select: { id: true, messageId: true, rating: true, createdAt: true },
   });
-  if (count === 0) throw new AppError("FEEDBACK_ALREADY_GIVEN", "This reply has already been rated; feedback is given once per reply.", { messageId: message.id });
-  const stored = await db.messageFeedback.findUniqueOrThrow({ where: { messageId: message.id }, select: { id: true, messageId: true, rating: true, createdAt: true } });
+  if (!stored) throw new AppError("FEEDBACK_ALREADY_GIVEN", "This reply has already been rated; feedback is given once per reply.", { messageId: message.id });
   return stored;
 }
