@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { RESERVED_KEY_MESSAGE, isReservedKey } from "./reserved-keys";
 import { MAX_STORED_DECIMALS, isIsoCurrency, minorUnitDigits } from "./currency";
+import { LLM_PROVIDERS, ZLlmProvider } from "./llm-providers";
+import { ZPlanOptimization } from "./plan-optimization";
 
 // ---------------------------------------------------------------------------
 // Names
@@ -36,9 +38,7 @@ export const USAGE_METRICS = [
 ] as const;
 export type TUsageMetric = (typeof USAGE_METRICS)[number];
 
-export const LLM_PROVIDERS = ["ollama", "anthropic", "openai"] as const;
-export const ZLlmProvider = z.enum(LLM_PROVIDERS);
-export type TLlmProvider = z.infer<typeof ZLlmProvider>;
+export { LLM_PROVIDERS, ZLlmProvider, type TLlmProvider } from "./llm-providers";
 
 const METRIC_NAME = /^[a-zA-Z][a-zA-Z0-9]*$/;
 
@@ -351,6 +351,7 @@ export const ZPlanDefinition = z.object({
     }),
   upgradeMessage: z.string().min(1, "must not be empty").default(DEFAULT_UPGRADE_MESSAGE),
   upgradeUrl: ZUpgradeUrl.optional(),
+  optimization: ZPlanOptimization.default(() => ZPlanOptimization.parse({})),
 });
 
 export type TPlanLimits = z.infer<typeof ZPlanLimits>;

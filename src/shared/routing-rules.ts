@@ -4,7 +4,7 @@
 //
 // Off by default: routing changes which model answers a tenant's users, so a plan opts in.
 import { z } from "zod";
-import { ZLlmProvider } from "./plan-config";
+import { ZLlmProvider } from "./llm-providers";
 
 /** What a message asks for, from keyword and shape rules (src/server/llm/routing/features.ts). */
 export const QUESTION_TYPES = ["greeting", "factual", "how_to", "reasoning", "code", "multi_step", "other"] as const;

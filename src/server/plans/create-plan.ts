@@ -88,6 +88,7 @@ export async function createPlan(db: TDb, input: TCreatePlanInput, actor: TSessi
           alertThresholds: definition.alertThresholds,
           upgradeMessage: definition.upgradeMessage,
           upgradeUrl: definition.upgradeUrl ?? null,
+          optimization: definition.optimization,
           version: 1,
           active: true,
         },

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { ZPlanFeatures, ZPlanLimits, ZPlanPricing, type TPlanDefinition } from "@/shared/plan-config";
+import { ZPlanOptimization } from "@/shared/plan-optimization";
 
 /** An existing plan's key. Older plans may predate the key format, so any non-empty key is looked up. */
 export const ZExistingPlanKey = z.string().trim().min(1, "choose a plan");
@@ -26,6 +27,8 @@ export const ZPlanDetail = z.object({
   alertThresholds: z.array(z.number().int()),
   upgradeMessage: z.string(),
   upgradeUrl: z.string().nullable(),
+  /** Context budget, compression, routing and degradation; {} when saved before they existed. */
+  optimization: ZPlanOptimization,
   clientCount: z.number().int(),
   updatedAt: z.date(),
 });
@@ -44,6 +47,7 @@ export const PLAN_DETAIL_SELECT = {
   alertThresholds: true,
   upgradeMessage: true,
   upgradeUrl: true,
+  optimization: true,
   updatedAt: true,
   _count: { select: { clients: true } },
 } as const;
@@ -61,6 +65,7 @@ type TPlanRow = {
   alertThresholds: number[];
   upgradeMessage: string;
   upgradeUrl: string | null;
+  optimization: unknown;
   updatedAt: Date;
   _count: { clients: number };
 };
@@ -80,6 +85,7 @@ export function toPlanDetail(row: TPlanRow): TPlanDetail {
     alertThresholds: row.alertThresholds,
     upgradeMessage: row.upgradeMessage,
     upgradeUrl: row.upgradeUrl,
+    optimization: ZPlanOptimization.parse(row.optimization),
     clientCount: row._count.clients,
     updatedAt: row.updatedAt,
   };
@@ -108,6 +114,7 @@ export function planSnapshot(plan: Omit<TPlanDefinition, "description" | "upgrad
     alertThresholds: plan.alertThresholds,
     upgradeMessage: plan.upgradeMessage,
     upgradeUrl: plan.upgradeUrl ?? null,
+    optimization: plan.optimization,
   };
 }
 

@@ -50,6 +50,7 @@ export async function updatePlan(db: TDb, input: TUpdatePlanInput, actor: TSessi
         alertThresholds: plan.alertThresholds,
         upgradeMessage: plan.upgradeMessage,
         upgradeUrl: plan.upgradeUrl ?? null,
+        optimization: plan.optimization,
         version,
       },
     });
