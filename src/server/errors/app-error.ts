@@ -45,6 +45,9 @@ export const APP_ERROR_CODES = {
   NO_ALERT_RECIPIENTS: { trpc: "CONFLICT", http: 409 },
   NOTIFICATION_NOT_RESENDABLE: { trpc: "CONFLICT", http: 409 },
   NOTIFICATION_UNREADABLE: { trpc: "CONFLICT", http: 409 },
+  // A/B tests of models (experiments).
+  EXPERIMENT_STATUS_CONFLICT: { trpc: "CONFLICT", http: 409 },
+  EXPERIMENT_ALREADY_ACTIVE: { trpc: "CONFLICT", http: 409 },
   // Scheduled jobs: the endpoints refuse to run unprotected.
   CRON_NOT_CONFIGURED: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
 } as const satisfies Record<string, { trpc: TRPC_ERROR_CODE_KEY; http: number }>;
