@@ -2,13 +2,15 @@
 // plan's default (or none: the plan's default), and the ordered fallback chain tried when
 // it fails. The chat path reads these columns on every request, so the next request uses
 // them. A paid provider's model must have a price in effect now (else its calls would be
-// recorded at zero cost); Ollama's models are free. Audited with before and after.
+// recorded at zero cost); Ollama's models are free. A retired model cannot be chosen, as the
+// primary or as any fallback step. Audited with before and after.
 import { z } from "zod";
 import type { TSessionUser } from "@/server/auth/session";
-import { inTransaction, type TDb } from "@/server/db/client";
+import { inTransaction, type TDb, type TDbClient } from "@/server/db/client";
 import { AppError } from "@/server/errors/app-error";
 import { parseInput } from "@/server/errors/parse-input";
 import { findUnpricedModels } from "@/server/model-prices/model-catalogue";
+import { findRetiredModels } from "@/server/model-prices/retire-model";
 import { LLM_PROVIDERS, ZProviderChain } from "@/shared/plan-config";
 import { recordAudit } from "@/server/auth/audit-log";
 
@@ -63,17 +65,27 @@ function settingsOf(row: TClientRow): TClientProviderSettings {
   };
 }
 
+/**
+ * Locks the client's row (SELECT ... FOR UPDATE, in the caller's transaction) and reads its
+ * provider settings: whoever changes them next (an admin here, an experiment's winner)
+ * writes after the other and audits what the other left. NOT_FOUND without the client.
+ */
+export async function lockClientProviderSettings(tx: TDbClient, id: string): Promise<TClientProviderSettings> {
+  const rows = await tx.$queryRawUnsafe<TClientRow[]>(
+    `SELECT id::text AS id, "llmProvider", "llmModel", "fallbackChain" FROM "Client" WHERE id = $1::uuid FOR UPDATE`,
+    id,
+  );
+  const row = rows[0];
+  if (!row) throw new AppError("NOT_FOUND", "No client with that id.", { id });
+  return settingsOf(row);
+}
+
 export async function setClientProvider(db: TDb, rawInput: TSetClientProviderInput, actor: TSessionUser, now: Date): Promise<TClientProviderSettings> {
   const { id, override, fallbackChain } = parseInput(ZSetClientProviderInput, rawInput);
   return inTransaction(db, async (tx) => {
     // Locked: two admins saving at once apply one after the other, each audit's "before"
     // being what the other left.
-    const rows = await tx.$queryRawUnsafe<TClientRow[]>(
-      `SELECT id::text AS id, "llmProvider", "llmModel", "fallbackChain" FROM "Client" WHERE id = $1::uuid FOR UPDATE`,
-      id,
-    );
-    const row = rows[0];
-    if (!row) throw new AppError("NOT_FOUND", "No client with that id.", { id });
+    const before = await lockClientProviderSettings(tx, id);
 
     const chosen = [...(override ? [{ ...override, field: "override" }] : []), ...fallbackChain.map((entry, index) => ({ ...entry, field: `fallbackChain.${index}` }))];
     const unpriced = await findUnpricedModels(tx, chosen, now);
@@ -81,8 +93,12 @@ export async function setClientProvider(db: TDb, rawInput: TSetClientProviderInp
       const issues = unpriced.map(({ field, ...entry }) => ({ field, message: `${label(entry)} has no price in effect; add one on the Providers page first` }));
       throw new AppError("BAD_REQUEST", `No price in effect for ${unpriced.map(label).join(", ")}: a paid provider's model needs a price before it can be chosen.`, { issues });
     }
+    const retired = await findRetiredModels(tx, chosen);
+    if (retired.length > 0) {
+      const issues = retired.map(({ field, ...entry }) => ({ field: `${field}.model`, message: `${label(entry)} is retired; choose another model` }));
+      throw new AppError("BAD_REQUEST", `Retired: ${retired.map(label).join(", ")}. A retired model cannot be chosen for a client.`, { issues });
+    }
 
-    const before = settingsOf(row);
     await tx.client.update({
       where: { id },
       data: { llmProvider: override?.provider ?? null, llmModel: override?.model ?? null, fallbackChain, updatedAt: now },

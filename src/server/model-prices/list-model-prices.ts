@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
 import { clockNow } from "@/server/clock";
+import { listRetiredModels } from "./retire-model";
 
 export const ZListModelPricesInput = z.object({}).default({});
 export type TListModelPricesInput = z.input<typeof ZListModelPricesInput>;
@@ -18,10 +19,13 @@ export const ZModelPriceRow = z.object({
   cachedInputPer1M: z.string().nullable(),
   effectiveFrom: z.date(),
   state: z.enum(["current", "scheduled", "superseded"]),
+  /** When the model was retired (every row of the model says it), else null. */
+  retiredAt: z.date().nullable(),
 });
 export type TModelPriceRow = z.infer<typeof ZModelPriceRow>;
 
 export async function listModelPrices(db: TDbClient, now: Date = clockNow()): Promise<TModelPriceRow[]> {
+  const retired = await listRetiredModels(db);
   const rows = await db.modelPrice.findMany({
     orderBy: [{ provider: "asc" }, { model: "asc" }, { effectiveFrom: "desc" }],
     select: {
@@ -49,6 +53,7 @@ export async function listModelPrices(db: TDbClient, now: Date = clockNow()): Pr
       outputPer1M: row.outputPer1M.toFixed(),
       cachedInputPer1M: row.cachedInputPer1M?.toFixed() ?? null,
       state,
+      retiredAt: retired.get(key) ?? null,
     };
   });
 }

@@ -2,10 +2,12 @@
 // effect at `now` (the latest row whose effectiveFrom <= now). A model priced only from a
 // later date is not in the catalogue yet. Ollama runs on our own machines: its models are
 // free, so an Ollama model needs no price to be chosen; Anthropic's and OpenAI's do, or
-// their calls would be recorded at zero cost.
+// their calls would be recorded at zero cost. A retired model stays listed, flagged: it keeps
+// its prices but cannot be chosen.
 import { z } from "zod";
 import type { TDbClient } from "@/server/db/client";
 import type { TLlmProviderName } from "@/server/llm/provider";
+import { listRetiredModels } from "./retire-model";
 
 export const PAID_LLM_PROVIDERS: readonly TLlmProviderName[] = ["anthropic", "openai"];
 
@@ -21,15 +23,20 @@ export const ZModelCatalogueEntry = z.object({
   outputPer1M: z.string(),
   cachedInputPer1M: z.string().nullable(),
   effectiveFrom: z.date(),
+  /** Retired models are shown but cannot be chosen for a client. */
+  retired: z.boolean(),
 });
 export type TModelCatalogueEntry = z.infer<typeof ZModelCatalogueEntry>;
 
 export async function listModelCatalogue(db: TDbClient, now: Date): Promise<TModelCatalogueEntry[]> {
-  const rows = await db.modelPrice.findMany({
-    where: { effectiveFrom: { lte: now } },
-    orderBy: [{ provider: "asc" }, { model: "asc" }, { effectiveFrom: "desc" }],
-    select: { provider: true, model: true, inputPer1M: true, outputPer1M: true, cachedInputPer1M: true, effectiveFrom: true },
-  });
+  const [rows, retired] = await Promise.all([
+    db.modelPrice.findMany({
+      where: { effectiveFrom: { lte: now } },
+      orderBy: [{ provider: "asc" }, { model: "asc" }, { effectiveFrom: "desc" }],
+      select: { provider: true, model: true, inputPer1M: true, outputPer1M: true, cachedInputPer1M: true, effectiveFrom: true },
+    }),
+    listRetiredModels(db),
+  ]);
   // Newest first per model: the first row of each model is the one in effect.
   const seen = new Set<string>();
   const catalogue: TModelCatalogueEntry[] = [];
@@ -42,6 +49,7 @@ export async function listModelCatalogue(db: TDbClient, now: Date): Promise<TMod
       inputPer1M: row.inputPer1M.toFixed(),
       outputPer1M: row.outputPer1M.toFixed(),
       cachedInputPer1M: row.cachedInputPer1M?.toFixed() ?? null,
+      retired: retired.has(key),
     });
   }
   return catalogue;
