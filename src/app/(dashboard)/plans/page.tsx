@@ -10,6 +10,7 @@ import { PageHeader } from "@/components/page-header";
 import { ArchivePlanButton } from "./archive-plan-button";
 import { PLAN_CARD_PRIMARY, PLAN_CARD_SECONDARY, PLAN_PRIMARY_BUTTON } from "./plan-action-styles";
 import { featureLabel, orderFeatures } from "./plan-features";
+import { describeOptimization } from "./plan-optimization-text";
 import type { TPlanDetail } from "./plan-types";
 
 export const metadata = { title: "Plans" };
@@ -114,6 +115,12 @@ function PlanCard({ plan, usage, canEdit }: { plan: TPlanDetail; usage: { messag
           <dt className="text-gray-500">Default model</dt>
           <dd className="break-all font-mono leading-5">
             {typeof provider === "string" ? `${provider} · ${typeof model === "string" ? model : "default"}` : "—"}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-gray-500">LLM cost</dt>
+          <dd className="leading-5" data-testid="plan-optimization">
+            {describeOptimization(plan.optimization)}
           </dd>
         </div>
       </dl>

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { defaultPlans } from "@/server/plans/default-plans";
 import { ZPlanDefinition } from "@/shared/plan-config";
+import { DEFAULT_PLAN_OPTIMIZATION } from "@/shared/plan-optimization";
+import { toggleQuestionType } from "./optimization-form-state";
 import {
   blankFormState,
   duplicateNameIssues,
@@ -64,6 +66,69 @@ describe("plan form state", () => {
   });
 });
 
+describe("plan form state: LLM cost settings", () => {
+  const tuned = ZPlanDefinition.parse({
+    ...defaultPlans.pro,
+    optimization: {
+      contextBudgetTokens: 4_000,
+      losslessCompression: false,
+      summarizeOlderTurns: true,
+      routing: {
+        enabled: true,
+        maxChars: 500,
+        maxDepth: 3,
+        // Not in QUESTION_TYPES order: an unchanged save keeps the stored order.
+        cheapQuestionTypes: ["how_to", "greeting"],
+        cheapModel: { provider: "openai", model: "gpt-4o-mini" },
+      },
+      degradeAtCostPercent: 75,
+    },
+  });
+
+  it("opening and saving a plan unchanged keeps every optimization field", () => {
+    const saved = ZPlanDefinition.parse(formStateToPlan(planToFormState(tuned)));
+    expect(saved.optimization).toEqual(tuned.optimization);
+    expect(saved.optimization).not.toEqual(DEFAULT_PLAN_OPTIMIZATION);
+  });
+
+  it("a new plan starts with the defaults: no budget, compression on, no routing, never degrade", () => {
+    const state = { ...blankFormState(), key: "team", name: "Team" };
+    expect(state.optimization).toMatchObject({ contextBudgetTokens: "", degradeAtCostPercent: "", routingEnabled: false, cheapModel: null });
+    const plan = formStateToPlan(state);
+    expect(ZPlanDefinition.shape.optimization.parse(plan.optimization)).toEqual(DEFAULT_PLAN_OPTIMIZATION);
+  });
+
+  it("an emptied budget or degrade field is null; an emptied cheap model is the router's choice", () => {
+    const state = planToFormState(tuned);
+    state.optimization = { ...state.optimization, contextBudgetTokens: " ", summarizeOlderTurns: false, degradeAtCostPercent: "", cheapModel: null };
+    const optimization = ZPlanDefinition.parse(formStateToPlan(state)).optimization;
+    expect(optimization).toMatchObject({ contextBudgetTokens: null, degradeAtCostPercent: null });
+    expect(optimization.routing.cheapModel).toBeUndefined();
+  });
+
+  it("a typed number is read like the other fields; what is not a number is named by the schema at its path", () => {
+    const state = planToFormState(tuned);
+    state.optimization = { ...state.optimization, contextBudgetTokens: "8,000", maxChars: "lots", degradeAtCostPercent: "100" };
+    const plan = formStateToPlan(state);
+    expect(plan.optimization?.contextBudgetTokens).toBe(8_000);
+    const result = ZPlanDefinition.safeParse(plan);
+    expect(Object.keys(issuesByPath(result.error!)).sort()).toEqual(["optimization.degradeAtCostPercent", "optimization.routing.maxChars"]);
+  });
+
+  it("summarizing older turns without a budget is refused at the summarize field", () => {
+    const state = planToFormState(tuned);
+    state.optimization = { ...state.optimization, contextBudgetTokens: "" };
+    const result = ZPlanDefinition.safeParse(formStateToPlan(state));
+    expect(Object.keys(issuesByPath(result.error!))).toEqual(["optimization.summarizeOlderTurns"]);
+  });
+
+  it("ticking a question type keeps the list in QUESTION_TYPES order without repeats", () => {
+    expect(toggleQuestionType(["how_to", "greeting"], "factual", true)).toEqual(["greeting", "factual", "how_to"]);
+    expect(toggleQuestionType(["greeting", "factual"], "factual", true)).toEqual(["greeting", "factual"]);
+    expect(toggleQuestionType(["greeting", "factual"], "greeting", false)).toEqual(["factual"]);
+  });
+});
+
 describe("placeServerIssues", () => {
   it("files each server message under the path it starts with", () => {
     expect(
@@ -71,6 +136,7 @@ describe("placeServerIssues", () => {
         "limits.messagesPerMonth: must be 0 or more (null means unlimited)",
         "pricing.metrics.tokens.tiers.tiers.1.upTo: must be greater than the previous tier's upTo (5000000); tiers must ascend",
         'pricing.baseCost: must be a decimal string such as "0.002", not a number',
+        "optimization.routing.cheapQuestionTypes: must not repeat a question type",
         "name is required",
       ]),
     ).toEqual({
@@ -78,6 +144,7 @@ describe("placeServerIssues", () => {
         "limits.messagesPerMonth": ["must be 0 or more (null means unlimited)"],
         "pricing.metrics.tokens.tiers.tiers.1.upTo": ["must be greater than the previous tier's upTo (5000000); tiers must ascend"],
         "pricing.baseCost": ['must be a decimal string such as "0.002", not a number'],
+        "optimization.routing.cheapQuestionTypes": ["must not repeat a question type"],
       },
       unplaced: ["name is required"],
     });

@@ -7,6 +7,13 @@
 // losing a limit. Money stays a decimal string end to end.
 import type { z } from "zod";
 import { DEFAULT_UPGRADE_MESSAGE, type TPlanDefinitionInput } from "@/shared/plan-config";
+import type { TPlanOptimization } from "@/shared/plan-optimization";
+import {
+  defaultOptimizationFormState,
+  formStateToOptimization,
+  optimizationToFormState,
+  type TOptimizationFormState,
+} from "./optimization-form-state";
 
 export type TProrationMode = "none" | "daily" | "exact";
 export type TTierMode = "graduated" | "volume";
@@ -41,6 +48,8 @@ export type TPlanFormState = {
   alertThresholds: string;
   upgradeMessage: string;
   upgradeUrl: string;
+  /** LLM cost settings; the editor sends them back on every save (an update replaces the whole plan). */
+  optimization: TOptimizationFormState;
 };
 
 /** What the editor reads from a stored plan (plans.get, minus the bookkeeping fields). */
@@ -69,6 +78,7 @@ export type TEditablePlan = {
   alertThresholds: number[];
   upgradeMessage: string;
   upgradeUrl?: string | null;
+  optimization: TPlanOptimization;
 };
 
 // Rows of a stored plan get their ids on the server (the page builds the form state),
@@ -144,6 +154,7 @@ export function planToFormState(plan: TEditablePlan): TPlanFormState {
     alertThresholds: plan.alertThresholds.join(", "),
     upgradeMessage: plan.upgradeMessage,
     upgradeUrl: plan.upgradeUrl ?? "",
+    optimization: optimizationToFormState(plan.optimization),
   };
 }
 
@@ -164,6 +175,7 @@ export function blankFormState(): TPlanFormState {
     alertThresholds: "80, 100",
     upgradeMessage: DEFAULT_UPGRADE_MESSAGE,
     upgradeUrl: "",
+    optimization: defaultOptimizationFormState(),
   };
 }
 
@@ -227,6 +239,7 @@ export function formStateToPlan(state: TPlanFormState): TPlanDefinitionInput {
     alertThresholds: parseThresholds(state.alertThresholds),
     upgradeMessage: state.upgradeMessage.trim(),
     upgradeUrl: optional(state.upgradeUrl),
+    optimization: formStateToOptimization(state.optimization, parseNumberInput),
   };
 }
 

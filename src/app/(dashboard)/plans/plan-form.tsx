@@ -15,8 +15,10 @@ import { PLAN_PRIMARY_BUTTON, PLAN_SECONDARY_BUTTON } from "./plan-action-styles
 import { Field, INPUT, Section, inputClass } from "./plan-form-fields";
 import { FeaturesSection } from "./features-section";
 import { LimitsSection } from "./limits-section";
+import { OptimizationSection, type TCostLimitState } from "./optimization-section";
 import { PricingSection } from "./pricing-section";
 import type { TFormErrors } from "./plan-form-fields";
+import type { TCatalogueModel } from "../clients/[id]/provider-model-price";
 import {
   duplicateNameIssues,
   formStateToPlan,
@@ -26,9 +28,20 @@ import {
   type TPlanFormState,
 } from "./plan-form-state";
 
-type TPlanFormProps =
-  | { mode: "edit"; planKey: string; version: number; clientCount: number; initial: TPlanFormState }
-  | { mode: "create"; copyFrom: string | null; initial: TPlanFormState };
+/** Models with a price in effect: the LLM cost section offers them as the cheap model. */
+type TCatalogueProps = { catalogue: TCatalogueModel[] };
+type TPlanFormProps = TCatalogueProps &
+  (
+    | { mode: "edit"; planKey: string; version: number; clientCount: number; initial: TPlanFormState }
+    | { mode: "create"; copyFrom: string | null; initial: TPlanFormState }
+  );
+
+/** Degradation works off costLimitUSD: whether the limits as edited give it a number. */
+function costLimitState(form: TPlanFormState): TCostLimitState {
+  const row = form.limits.find((limit) => limit.metric.trim() === "costLimitUSD");
+  if (!row) return "missing";
+  return row.unlimited ? "unlimited" : "set";
+}
 
 /** "pricing.metrics.tokens.tiers.tiers.1.upTo" -> "Pricing › metrics › tokens › tiers › tiers › 2 › upTo". */
 function describePath(path: string): string {
@@ -275,6 +288,14 @@ export function PlanForm(props: TPlanFormProps) {
       <FeaturesSection rows={form.features} errors={errors} onChange={(features) => patch({ features })} />
 
       <PricingSection state={form} errors={errors} onChange={patch} />
+
+      <OptimizationSection
+        state={form.optimization}
+        errors={errors}
+        costLimit={costLimitState(form)}
+        catalogue={props.catalogue}
+        onChange={(values) => setForm((current) => ({ ...current, optimization: { ...current.optimization, ...values } }))}
+      />
 
       <Section title="Alerts and upgrade" testId="plan-alerts-section">
         <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">

@@ -10,3 +10,10 @@ export type TPlanSummary = TPlansOutputs["list"][number];
 export type TPlanImpact = TPlansOutputs["previewImpact"];
 export type TCreatePlanInput = TPlansInputs["create"];
 export type TUpdatePlanInput = TPlansInputs["update"];
+
+type TCatalogueEntry = inferRouterOutputs<AppRouter>["providers"]["modelCatalogue"][number];
+
+/** The model catalogue as the plan form receives it: the prices, without the dates. */
+export function catalogueForForm(catalogue: TCatalogueEntry[]) {
+  return catalogue.map(({ provider, model, inputPer1M, outputPer1M, cachedInputPer1M }) => ({ provider, model, inputPer1M, outputPer1M, cachedInputPer1M }));
+}

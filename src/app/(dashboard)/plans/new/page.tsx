@@ -9,6 +9,7 @@ import { readParam, type TSearchParams } from "@/components/url-params";
 import { inDisplayOrder } from "../plan-display-order";
 import { PlanForm } from "../plan-form";
 import { blankFormState, planToFormState } from "../plan-form-state";
+import { catalogueForForm } from "../plan-types";
 
 export const metadata = { title: "New plan" };
 
@@ -34,6 +35,7 @@ export default async function NewPlanPage({ searchParams }: TPageProps) {
     );
   }
 
+  const catalogue = catalogueForForm(await api.providers.modelCatalogue());
   let source = null;
   if (copyFrom) {
     try {
@@ -64,9 +66,9 @@ export default async function NewPlanPage({ searchParams }: TPageProps) {
       <div className="mt-2">
         <PageHeader
           title={source ? `New plan from ${source.name}` : "New plan"}
-          description={source ? `Starts with ${source.name}'s limits, features and prices; change what differs.` : undefined}
+          description={source ? `Starts with ${source.name}'s limits, features, prices and LLM cost settings; change what differs.` : undefined}
         />
-        <PlanForm mode="create" copyFrom={source ? source.key : null} initial={initial} />
+        <PlanForm mode="create" copyFrom={source ? source.key : null} initial={initial} catalogue={catalogue} />
       </div>
     </div>
   );

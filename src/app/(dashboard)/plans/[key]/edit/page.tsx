@@ -8,6 +8,7 @@ import { PageHeader } from "@/components/page-header";
 import { inDisplayOrder } from "../../plan-display-order";
 import { PlanForm } from "../../plan-form";
 import { planToFormState } from "../../plan-form-state";
+import { catalogueForForm } from "../../plan-types";
 
 type TPageProps = { params: Promise<{ key: string }> };
 
@@ -40,6 +41,7 @@ export default async function EditPlanPage({ params }: TPageProps) {
     if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
     throw error;
   }
+  const catalogue = await api.providers.modelCatalogue();
   return (
     <div>
       {back}
@@ -48,7 +50,14 @@ export default async function EditPlanPage({ params }: TPageProps) {
           title={`Edit ${plan.name}`}
           description={plan.active ? undefined : "This plan is archived: no client can be moved to it."}
         />
-        <PlanForm mode="edit" planKey={plan.key} version={plan.version} clientCount={plan.clientCount} initial={planToFormState(inDisplayOrder(plan))} />
+        <PlanForm
+          mode="edit"
+          planKey={plan.key}
+          version={plan.version}
+          clientCount={plan.clientCount}
+          initial={planToFormState(inDisplayOrder(plan))}
+          catalogue={catalogueForForm(catalogue)}
+        />
       </div>
     </div>
   );
