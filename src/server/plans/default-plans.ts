@@ -5,6 +5,12 @@
 // names are UsageCounter metrics (messages, tokens, toolCalls). Money is a decimal
 // string in the plan's currency. Tier bounds count raw units (tokens) above the
 // included ones; `unit: 1000` prices tokens per thousand.
+//
+// LLM cost settings (`optimization`, ZPlanOptimization) rise with the plan: Free runs a
+// local model and only compresses; Starter caps the prompt and routes simple messages;
+// Pro adds summaries, names Haiku as its cheap model and degrades to it at 80 % of its
+// cost limit; Enterprise buys answer quality (a wide budget with summaries, no routing,
+// and no cost limit to degrade at).
 import type { TPlanDefinitionInput } from "@/shared/plan-config";
 
 const UPGRADE_URL = "https://meterline.local/pricing";
@@ -41,6 +47,7 @@ export const defaultPlans = {
     alertThresholds: [80, 100],
     upgradeMessage: "You have reached the Free plan's monthly limit. Upgrade to Starter for 10x the volume.",
     upgradeUrl: UPGRADE_URL,
+    optimization: { contextBudgetTokens: null, losslessCompression: true },
   },
 
   starter: {
@@ -77,6 +84,10 @@ export const defaultPlans = {
     },
     alertThresholds: [50, 80, 100],
     upgradeUrl: UPGRADE_URL,
+    optimization: {
+      contextBudgetTokens: 4_000,
+      routing: { enabled: true, maxChars: 280, maxDepth: 6, cheapQuestionTypes: ["greeting", "factual"] },
+    },
   },
 
   pro: {
@@ -126,6 +137,19 @@ export const defaultPlans = {
     },
     alertThresholds: [80, 100],
     upgradeUrl: UPGRADE_URL,
+    optimization: {
+      contextBudgetTokens: 8_000,
+      summarizeOlderTurns: true,
+      routing: {
+        enabled: true,
+        maxChars: 280,
+        maxDepth: 6,
+        cheapQuestionTypes: ["greeting", "factual"],
+        cheapModel: { provider: "anthropic", model: "claude-haiku-4-5" },
+      },
+      // costLimitUSD is 500: past 400 USD in a month, messages go to Haiku until the limit refuses.
+      degradeAtCostPercent: 80,
+    },
   },
 
   enterprise: {
@@ -177,6 +201,7 @@ export const defaultPlans = {
     alertThresholds: [80, 100, 120],
     upgradeMessage: "Your usage is above your contract's forecast. Your account manager will be in touch.",
     upgradeUrl: UPGRADE_URL,
+    optimization: { contextBudgetTokens: 16_000, summarizeOlderTurns: true },
   },
 } satisfies Record<string, TPlanDefinitionInput>;
 
