@@ -94,8 +94,22 @@ export async function beginChatAttempt(
   }
 }
 
+/** What a failed attempt keeps for error rates: the chain's first model and the experiment variant. */
+export type TAttemptFailure = { provider: string; model: string; experimentId: string | null; variant: string | null };
+
 /** Every provider failed: the attempt gives back what it holds and is closed as failed. */
-export async function failChatAttempt(db: TDbClient, attemptId: string, now: Date): Promise<void> {
+export async function failChatAttempt(db: TDbClient, attemptId: string, now: Date, failure?: TAttemptFailure): Promise<void> {
+  if (failure) {
+    // Its own statement: the failure path is rare, and the function below updates the same row.
+    await retryTransient(() =>
+      hotQuery(
+        db,
+        `/* hot:chat_fail_model */ UPDATE "ChatAttempt" SET provider = $2, model = $3, "experimentId" = $4::uuid, variant = $5
+         WHERE id = $1::uuid AND status = 'in_flight' RETURNING id`,
+        [attemptId, failure.provider, failure.model, failure.experimentId, failure.variant],
+      ),
+    );
+  }
   await retryTransient(() =>
     hotQuery(db, `/* hot:chat_fail */ SELECT 1 AS closed FROM meterline_fail_chat_attempt($1::uuid, $2::timestamptz)`, [attemptId, now.toISOString()]),
   );

@@ -1,15 +1,18 @@
 // Everything a chat request needs to know before calling a provider, in one query: the
 // API key and its client (the HTTP route authenticates here, no separate lookup), the
 // client's provider settings, its plan, the conversation's recent history (only if it
-// belongs to this client), an earlier reply under the same idempotency key, and the
-// prices in effect of every model the request may be answered by.
+// belongs to this client), an earlier reply under the same idempotency key, the prices in
+// effect of every model (the request's chain and what routing may pick; a short table),
+// the client's running experiment and the month's cost so far (for degradation).
 import { hotQuery, type TDbClient } from "@/server/db/client";
 import { assertKeyUsable, type TAuthenticatedClient, type TKeyRow } from "@/server/clients/api-keys";
 import type { TModelPrice } from "@/server/usage/cost-of-call";
-import { DEFAULT_MODEL } from "./provider-chain";
 import { AppError } from "@/server/errors/app-error";
 import type { TPlanLimits, TProviderChain } from "@/shared/plan-config";
+import { DEFAULT_PLAN_OPTIMIZATION, type TPlanOptimization } from "@/shared/plan-optimization";
 import type { TChatMessage } from "@/server/llm/provider";
+import type { TPricedModel } from "@/server/llm/routing/route";
+import { periodOf } from "@/server/usage/period";
 
 /** How many earlier messages of a conversation go to the provider with a new one. */
 export const HISTORY_MESSAGES = 20;
@@ -24,8 +27,16 @@ export type TChatContext = {
   key: TKeyRow | null;
   /** Prices in effect at the request's instant, by "provider/model"; a model absent here is free (Ollama). */
   prices: Map<string, TModelPrice>;
+  /** Every model with a price in effect that may still be chosen (not retired): what routing picks from. */
+  catalogue: TPricedModel[];
   override: { provider: string; model: string | null } | null;
   fallbackChain: TProviderChain;
+  /** The client's switch for model routing. */
+  routingEnabled: boolean;
+  /** The client's running A/B test of models, if any (variants as saved, ZExperimentVariants). */
+  experiment: { id: string; variants: unknown } | null;
+  /** This month's cost, settled and reserved (USD decimal string). */
+  costUsedUsd: string;
   plan: {
     key: string;
     version: number;
@@ -35,6 +46,7 @@ export type TChatContext = {
     upgradeUrl: string | null;
     /** Percentages of a monthly limit at which the settle statement records a UsageAlert. */
     alertThresholds: number[];
+    optimization: TPlanOptimization;
   };
   history: TChatMessage[];
   previous: TPreviousReply | null;
@@ -59,7 +71,11 @@ export type TPreviousReply = {
 
 type TRow = Partial<Omit<TKeyRow, "clientId" | "planKey">> & {
   clientId: string;
-  prices: Array<TModelPrice & { provider: string; model: string }>;
+  prices: Array<TModelPrice & { provider: string; model: string; retired: boolean }>;
+  routingEnabled: boolean;
+  experiment: { id: string; variants: unknown } | null;
+  costUsedUsd: string;
+  optimization: Partial<TPlanOptimization> | null;
   llmProvider: string | null;
   llmModel: string | null;
   fallbackChain: unknown;
@@ -76,9 +92,13 @@ type TRow = Partial<Omit<TKeyRow, "clientId" | "planKey">> & {
   previousRequestHash: string | null;
 };
 
-const CONTEXT_COLUMNS = `c.id AS "clientId", c."llmProvider", c."llmModel", c."fallbackChain",
+const CONTEXT_COLUMNS = `c.id AS "clientId", c."llmProvider", c."llmModel", c."fallbackChain", c."routingEnabled",
             p.key AS "planKey", p.version AS "planVersion", p.limits, p.features, p."upgradeMessage", p."upgradeUrl",
-            p."alertThresholds",
+            p."alertThresholds", p.optimization,
+            (SELECT json_build_object('id', x.id, 'variants', x.variants) FROM "Experiment" x
+             WHERE x."clientId" = c.id AND x.status = 'running' ORDER BY x."startedAt" DESC LIMIT 1) AS experiment,
+            (SELECT coalesce(sum(u.value + u.reserved), 0)::text FROM "UsageCounter" u
+             WHERE u."clientId" = c.id AND u.period = $5 AND u.metric = 'costUsd') AS "costUsedUsd",
             ($2::uuid IS NULL OR EXISTS (
               SELECT 1 FROM "Conversation" v WHERE v.id = $2::uuid AND v."clientId" = c.id)) AS "conversationFound",
             (SELECT coalesce(json_agg(json_build_object('role', h.role, 'content', h.content) ORDER BY h."createdAt"), '[]'::json)
@@ -95,13 +115,11 @@ const CONTEXT_COLUMNS = `c.id AS "clientId", c."llmProvider", c."llmModel", c."f
              WHERE e."clientId" = c.id AND e."idempotencyKey" = $3) AS previous,
             (SELECT t."requestHash" FROM "ChatAttempt" t WHERE t."clientId" = c.id AND t."idempotencyKey" = $3) AS "previousRequestHash",
             (SELECT coalesce(json_agg(json_build_object('provider', x.provider, 'model', x.model, 'inputPer1M', x."inputPer1M"::text,
-                      'outputPer1M', x."outputPer1M"::text, 'cachedInputPer1M', x."cachedInputPer1M"::text)), '[]'::json)
+                      'outputPer1M', x."outputPer1M"::text, 'cachedInputPer1M', x."cachedInputPer1M"::text,
+                      'retired', EXISTS (SELECT 1 FROM "RetiredModel" r WHERE r.provider = x.provider AND r.model = x.model))), '[]'::json)
              FROM (SELECT DISTINCT ON (mp.provider, mp.model) mp.provider, mp.model, mp."inputPer1M", mp."outputPer1M", mp."cachedInputPer1M"
                    FROM "ModelPrice" mp
                    WHERE mp."effectiveFrom" <= $4::timestamptz
-                     AND mp.model IN (SELECT c."llmModel" UNION ALL SELECT p.features->>'llmModel'
-                                      UNION ALL SELECT f->>'model' FROM jsonb_array_elements(c."fallbackChain") f
-                                      UNION ALL SELECT unnest($5::text[]))
                    ORDER BY mp.provider, mp.model, mp."effectiveFrom" DESC) x) AS prices`;
 
 /** The HTTP route: authenticated by the key's hash in the same statement. */
@@ -115,7 +133,6 @@ const BY_CLIENT = `/* hot:chat_context_by_client */ SELECT ${CONTEXT_COLUMNS}
      FROM "Client" c JOIN "PlanConfig" p ON p.key = c."planKey"
      WHERE c.id = $1::uuid`;
 
-const DEFAULT_MODELS = Object.values(DEFAULT_MODEL);
 
 export async function loadChatContext(
   db: TDbClient,
@@ -127,7 +144,7 @@ export async function loadChatContext(
     input.conversationId,
     input.idempotencyKey,
     input.now.toISOString(),
-    DEFAULT_MODELS,
+    periodOf(input.now),
   ]);
   const row = rows[0];
   let client: TAuthenticatedClient;
@@ -145,11 +162,21 @@ export async function loadChatContext(
   // The plan's and the client's JSON columns were validated (ZPlanLimits, ZProviderChain)
   // when an admin saved them; the hot path reads them as stored, without parsing again.
   const features = (found.features ?? {}) as Record<string, unknown>;
+  const stored = found.optimization ?? {};
+  const optimization: TPlanOptimization = {
+    ...DEFAULT_PLAN_OPTIMIZATION,
+    ...stored,
+    routing: { ...DEFAULT_PLAN_OPTIMIZATION.routing, ...stored.routing },
+  };
   return {
     clientId: found.clientId,
     client,
     key,
-    prices: new Map(found.prices.map(({ provider, model, ...price }) => [`${provider}/${model}`, price])),
+    prices: new Map(found.prices.map(({ provider, model, retired: _retired, ...price }) => [`${provider}/${model}`, price])),
+    catalogue: found.prices.filter((price) => !price.retired),
+    routingEnabled: found.routingEnabled,
+    experiment: found.experiment,
+    costUsedUsd: found.costUsedUsd,
     override: found.llmProvider ? { provider: found.llmProvider, model: found.llmModel } : null,
     fallbackChain: (found.fallbackChain ?? []) as TProviderChain,
     plan: {
@@ -160,6 +187,7 @@ export async function loadChatContext(
       upgradeMessage: found.upgradeMessage,
       upgradeUrl: found.upgradeUrl,
       alertThresholds: found.alertThresholds,
+      optimization,
     },
     history: found.history,
     previous: found.previous,

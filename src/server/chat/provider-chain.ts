@@ -16,18 +16,22 @@ function isProviderName(value: unknown): value is TLlmProviderName {
   return typeof value === "string" && (LLM_PROVIDER_NAMES as readonly string[]).includes(value);
 }
 
-export function resolveProviderChain(context: Pick<TChatContext, "override" | "fallbackChain" | "plan">): TChainEntry[] {
+/** The client's primary model: its override, else the plan's default. */
+export function primaryModel(context: Pick<TChatContext, "override"> & { plan: Pick<TChatContext["plan"], "features"> }): TChainEntry {
   const planProvider = isProviderName(context.plan.features.llmProvider) ? context.plan.features.llmProvider : "ollama";
   const planModel =
     typeof context.plan.features.llmModel === "string" ? context.plan.features.llmModel : DEFAULT_MODEL[planProvider];
-  const entries: TChainEntry[] = [];
   if (context.override && isProviderName(context.override.provider)) {
     const provider = context.override.provider;
-    const model = context.override.model ?? (provider === planProvider ? planModel : DEFAULT_MODEL[provider]);
-    entries.push({ provider, model });
-  } else {
-    entries.push({ provider: planProvider, model: planModel });
+    return { provider, model: context.override.model ?? (provider === planProvider ? planModel : DEFAULT_MODEL[provider]) };
   }
+  return { provider: planProvider, model: planModel };
+}
+
+export function resolveProviderChain(
+  context: Pick<TChatContext, "override" | "fallbackChain"> & { plan: Pick<TChatContext["plan"], "features"> },
+): TChainEntry[] {
+  const entries: TChainEntry[] = [primaryModel(context)];
   entries.push(...context.fallbackChain);
   const seen = new Set<string>();
   return entries.filter((entry) => {

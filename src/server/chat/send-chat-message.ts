@@ -10,16 +10,17 @@ import { touchApiKey } from "@/server/clients/api-keys";
 import { chatWithFallback, streamWithFallback, type TProviderChainEntry } from "@/server/llm/fallback";
 import { createProvider, type TLlmConfig } from "@/server/llm/create-provider";
 import type { LlmProvider, TChatMessage, TChatResult, TLlmProviderName } from "@/server/llm/provider";
-import { estimatePromptTokens } from "@/server/llm/usage-estimate";
 import { buildReservations, type TReservation } from "@/server/usage/limit-metrics";
 import { costOfCall } from "@/server/usage/cost-of-call";
 import { periodRange } from "@/server/usage/period";
-import { chatAlertRules, recordUsage } from "@/server/usage/record-usage";
+import { chatAlertRules, recordUsage, type TCallDecision } from "@/server/usage/record-usage";
+import { assignVariant, ZExperimentVariants, type TExperimentVariant } from "@/server/experiments/assign-variant";
 import type { TLimitExceeded } from "@/server/usage/reserve-usage";
 import { beginChatAttempt, failChatAttempt, requestHash, type TBeginAttempt } from "./chat-attempts";
 import type { TChatReply, TChatRequest } from "./chat-request";
 import { loadChatContext, type TChatCaller, type TChatContext, type TPreviousReply } from "./load-chat-context";
-import { resolveProviderChain } from "./provider-chain";
+import { primaryModel } from "./provider-chain";
+import { planPrompt } from "./plan-prompt";
 import { clockNow } from "@/server/clock";
 
 /** Most tokens a reply may use; also what a token or cost limit reserves for it. */
@@ -59,6 +60,8 @@ type TPreparedChat = {
   /** The clock the request runs on (the app's, or a test's): read again when it settles. */
   clock: () => Date;
   reservations: TReservation[];
+  /** How the model was chosen and the prompt shaped; `fallback` is known when it settles. */
+  decision: Omit<TCallDecision, "fallback">;
 };
 
 export type TPrepareResult = { kind: "replay"; reply: TChatReply } | { kind: "call"; prepared: TPreparedChat };
@@ -117,9 +120,23 @@ export async function prepareChat(
     return { kind: "replay", reply: replayOf(context.previous) };
   }
 
-  const chain = resolveProviderChain(context).map(({ provider, model }) => ({ provider: gateway.provider(provider), model }));
-  const messages: TChatMessage[] = [...context.history, { role: "user", content: request.message }];
-  const estimatedInputTokens = estimatePromptTokens(messages);
+  const conversationId = request.conversationId ?? randomUUID();
+  const variant = experimentVariant(context, conversationId);
+  const costLimit = context.plan.limits.costLimitUSD;
+  const plan = await planPrompt({
+    history: context.history,
+    message: request.message,
+    optimization: context.plan.optimization,
+    routingEnabled: variant ? variant.routing : context.routingEnabled,
+    primary: variant ? { provider: variant.provider, model: variant.model } : primaryModel(context),
+    fallbacks: context.fallbackChain,
+    catalogue: context.catalogue,
+    cost: costLimit === null || costLimit === undefined ? null : { usedUsd: context.costUsedUsd, limitUsd: new Decimal(costLimit).toString() },
+  });
+  const chain = plan.chain.map(({ provider, model }) => ({ provider: gateway.provider(provider), model }));
+  const messages: TChatMessage[] = plan.messages;
+  // The first model's tokenizer count of what is sent (compressed and fitted to the budget).
+  const estimatedInputTokens = plan.promptTokensAfter;
   // Any model of the chain may end up answering (a fallback), so the estimate is priced at
   // the dearest of them: a free first model must not let a paid fallback spend past a cost
   // limit. The attempt keeps it too: what an abandoned call may have cost us.
@@ -176,15 +193,44 @@ export async function prepareChat(
       context,
       chain,
       messages,
-      conversationId: request.conversationId ?? randomUUID(),
+      conversationId,
       newConversation: !request.conversationId,
       idempotencyKey,
       attemptId: attempt.attemptId,
       startedAt: now,
       clock,
       reservations,
+      decision: {
+        promptTokensBefore: plan.promptTokensBefore,
+        promptTokensAfter: plan.promptTokensAfter,
+        route: plan.route,
+        routeReason: plan.routeReason,
+        experimentId: variant ? context.experiment!.id : null,
+        variant: variant?.key ?? null,
+      },
     },
   };
+}
+
+/**
+ * The conversation's variant of the client's running experiment, or null. Variants were
+ * validated when the experiment was saved; a row that no longer parses is logged and the
+ * request runs as if there were no experiment rather than failing the tenant's users.
+ */
+function experimentVariant(context: TChatContext, conversationId: string): TExperimentVariant | null {
+  if (!context.experiment) return null;
+  const variants = ZExperimentVariants.safeParse(context.experiment.variants);
+  if (!variants.success) {
+    console.error(`experiment ${context.experiment.id} of client ${context.clientId} has invalid variants; the chat runs without it:`, variants.error.issues);
+    return null;
+  }
+  return assignVariant(context.experiment.id, conversationId, variants.data);
+}
+
+/** What a failed attempt records for error rates. */
+function failureOf(prepared: TPreparedChat) {
+  const first = prepared.chain[0]!;
+  return { provider: first.provider.name, model: first.model, experimentId: prepared.decision.experimentId, variant: prepared.decision.variant };
 }
 
 /** Records what a call used and returns the reply. A concurrent duplicate returns the stored reply. */
@@ -220,6 +266,10 @@ export async function settleChat(
     reservations: prepared.reservations,
     attemptId: prepared.attemptId,
     alerts: chatAlertRules(prepared.context.plan),
+    decision: {
+      ...prepared.decision,
+      fallback: served.provider !== prepared.chain[0]!.provider.name || served.model !== prepared.chain[0]!.model,
+    },
     exchange: {
       title: prepared.newConversation ? prepared.request.message.slice(0, 80) : null,
       metadata: prepared.request.metadata ?? null,
@@ -273,7 +323,7 @@ export async function sendChatMessage(
       signal: input.signal,
     });
   } catch (error) {
-    await failChatAttempt(db, prepared.prepared.attemptId, prepared.prepared.clock());
+    await failChatAttempt(db, prepared.prepared.attemptId, prepared.prepared.clock(), failureOf(prepared.prepared));
     throw error;
   }
   return settleAnsweredChat(db, prepared.prepared, {
@@ -356,7 +406,7 @@ export async function streamChatMessage(
       outcome = await handle.outcome;
     } catch (error) {
       // No provider produced anything: nothing to meter, the reservation is given back.
-      await failChatAttempt(db, chat.attemptId, chat.clock()).catch((releaseError: unknown) => {
+      await failChatAttempt(db, chat.attemptId, chat.clock(), failureOf(chat)).catch((releaseError: unknown) => {
         // The attempt keeps its reservation until its lease runs out and the sweeper takes it back.
         console.error(
           `chat stream of client ${chat.clientId} (attempt ${chat.attemptId}, idempotency key ${chat.idempotencyKey}) could not be closed as failed; its lease will release ${JSON.stringify(chat.reservations)}:`,

@@ -24,6 +24,7 @@ export const APP_ERROR_CODES = {
   FEEDBACK_ALREADY_GIVEN: { trpc: "CONFLICT", http: 409 },
   PLAN_LIMIT_EXCEEDED: { trpc: "TOO_MANY_REQUESTS", http: 429 },
   PROVIDERS_UNAVAILABLE: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
+  PROMPT_OVER_BUDGET: { trpc: "PAYLOAD_TOO_LARGE", http: 413 },
   // Plans.
   PLAN_KEY_TAKEN: { trpc: "CONFLICT", http: 409 },
   PLAN_IN_USE: { trpc: "CONFLICT", http: 409 },

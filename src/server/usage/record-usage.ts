@@ -47,6 +47,8 @@ export type TRecordUsageInput = {
    * has reached, once per (client, period, limit, threshold). Absent: no alerts.
    */
   alerts?: TAlertRules;
+  /** How the call was chosen and its prompt shaped: kept on the event for reports and experiments. */
+  decision?: TCallDecision;
   exchange?: {
     title: string | null;
     metadata: Record<string, unknown> | null;
@@ -55,6 +57,18 @@ export type TRecordUsageInput = {
     assistantMessageId: string;
     assistantContent: string;
   };
+};
+
+export type TCallDecision = {
+  /** The prompt's tokens by our tokenizer before and after compression and the context budget. */
+  promptTokensBefore: number | null;
+  promptTokensAfter: number | null;
+  route: "primary" | "cheap" | "degraded" | null;
+  routeReason: string | null;
+  /** Answered by a fallback, not the chain's first model. */
+  fallback: boolean;
+  experimentId: string | null;
+  variant: string | null;
 };
 
 export type TAlertRules = {
@@ -95,8 +109,10 @@ export async function recordUsage(db: TDbClient, input: TRecordUsageInput): Prom
     `/* hot:chat_settle */ WITH event AS (
        INSERT INTO "UsageEvent" ("clientId", "conversationId", "idempotencyKey", "occurredAt", "provider", "model",
          "inputTokens", "cachedInputTokens", "outputTokens", "tokensEstimated", "toolCalls", "toolCallCount",
-         "latencyMs", "status", "costUsd")
-       VALUES ($1::uuid, $2::uuid, $3, $4::timestamptz, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::"UsageStatus", $15::numeric)
+         "latencyMs", "status", "costUsd", "promptTokensBefore", "promptTokensAfter", "route", "routeReason", "fallback",
+         "experimentId", "variant")
+       VALUES ($1::uuid, $2::uuid, $3, $4::timestamptz, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14::"UsageStatus", $15::numeric,
+         $34::int, $35::int, $36, $37, $38::boolean, $39::uuid, $40)
        ON CONFLICT ("clientId", "idempotencyKey") DO NOTHING
        RETURNING id
      ),
@@ -186,7 +202,14 @@ export async function recordUsage(db: TDbClient, input: TRecordUsageInput): Prom
     input.alerts?.limits.map((l) => l.limitKey) ?? [],
     input.alerts?.limits.map((l) => l.counter) ?? [],
     input.alerts?.limits.map((l) => l.limit) ?? [],
-    input.alerts?.thresholds ?? []],
+    input.alerts?.thresholds ?? [],
+    input.decision?.promptTokensBefore ?? null,
+    input.decision?.promptTokensAfter ?? null,
+    input.decision?.route ?? null,
+    input.decision?.routeReason ?? null,
+    input.decision?.fallback ?? false,
+    input.decision?.experimentId ?? null,
+    input.decision?.variant ?? null],
   ));
   const id = rows[0]?.id;
   return id ? { usageEventId: id, duplicate: false } : { usageEventId: null, duplicate: true };

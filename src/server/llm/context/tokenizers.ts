@@ -23,6 +23,7 @@
 // The BPE tables cost ~200 ms and ~20 MB (o200k_base) to load, so nothing loads them at
 // import: `loadTokenizer` imports an encoding on first use (once per process), and the
 // counters it returns are synchronous.
+import { LRUCache } from "lru-cache";
 import type { TChatMessage, TLlmProviderName } from "../provider";
 
 type TEncodingName = "o200k_base" | "cl100k_base";
@@ -41,6 +42,12 @@ export type TTokenizer = {
 
 type TEncodingCount = (text: string) => number;
 
+/** Shorter texts (roles, greetings) cost less to count than to look up. */
+const MIN_CACHED_CHARS = 32;
+const COUNT_CACHE_ENTRIES = 20_000;
+/** Bounds the cache's memory: ~32 MB of UTF-16 keys per encoding. */
+const COUNT_CACHE_CHARS = 16_000_000;
+
 const encodings = new Map<TEncodingName, Promise<TEncodingCount>>();
 
 // User text may contain "<|endoftext|>" and the like: the provider APIs encode it as plain
@@ -52,7 +59,21 @@ function loadEncoding(name: TEncodingName): Promise<TEncodingCount> {
   if (!loading) {
     // Literal specifiers, so that bundlers split each table into its own lazily loaded chunk.
     const imported = name === "o200k_base" ? import("gpt-tokenizer/encoding/o200k_base") : import("gpt-tokenizer/encoding/cl100k_base");
-    loading = imported.then((api) => (text: string) => (text === "" ? 0 : api.countTokens(text, PLAIN_TEXT)));
+    loading = imported.then((api) => {
+      // A conversation's history goes out again with every message: each stored message is
+      // tokenized once per process, and a repeat costs a hash lookup instead of the BPE.
+      const counted = new LRUCache<string, number>({ max: COUNT_CACHE_ENTRIES, maxSize: COUNT_CACHE_CHARS, sizeCalculation: (_, text) => text.length || 1 });
+      return (text: string) => {
+        if (text === "") return 0;
+        if (text.length < MIN_CACHED_CHARS) return api.countTokens(text, PLAIN_TEXT);
+        let count = counted.get(text);
+        if (count === undefined) {
+          count = api.countTokens(text, PLAIN_TEXT);
+          counted.set(text, count);
+        }
+        return count;
+      };
+    });
     // A failed import is not cached: the next call tries again.
     loading.catch(() => encodings.delete(name));
     encodings.set(name, loading);
