@@ -81,6 +81,8 @@ export function definitionOf(plan: TPlanDetail): Omit<TPlanDefinitionInput, "key
     alertThresholds: plan.alertThresholds,
     upgradeMessage: plan.upgradeMessage,
     upgradeUrl: plan.upgradeUrl ?? undefined,
+    // An update replaces the whole plan: left out, the LLM cost settings would go back to their defaults.
+    optimization: plan.optimization,
   };
 }
 
