@@ -11,6 +11,8 @@ import {
   revokeClientApiKey,
 } from "@/server/clients/api-keys";
 import { ZClientProviderSettings, ZSetClientProviderInput, setClientProvider } from "@/server/clients/set-client-provider";
+import { ZClientRouting, ZGetClientRoutingInput, ZSetClientRoutingInput, getClientRouting, setClientRouting } from "@/server/clients/set-client-routing";
+import { ZClientModelCosts, ZDegradedMessages, ZListClientModelCostsInput, getDegradedMessages, listClientModelCosts } from "@/server/usage/client-model-costs";
 import { clockNow } from "@/server/clock";
 import { z } from "zod";
 
@@ -41,6 +43,30 @@ export const clientsRouter = createTRPCRouter({
     .input(ZSetClientProviderInput)
     .output(ZClientProviderSettings)
     .mutation(({ ctx, input }) => setClientProvider(ctx.db, input, ctx.session.user, clockNow())),
+
+  /** The client's routing switch and its plan's cost settings (budget, compression, routing rules, degradation). */
+  routing: viewerProcedure
+    .input(ZGetClientRoutingInput)
+    .output(ZClientRouting)
+    .query(({ ctx, input }) => getClientRouting(ctx.db, input)),
+
+  /** Turns model routing on or off for the client (the plan's rules decide what is routed). Audited. */
+  setRouting: adminProcedure
+    .input(ZSetClientRoutingInput)
+    .output(z.object({ id: z.string(), routingEnabled: z.boolean() }))
+    .mutation(({ ctx, input }) => setClientRouting(ctx.db, input, ctx.session.user, clockNow())),
+
+  /** Cost per month, provider and model over the last months (default 6). */
+  modelCosts: viewerProcedure
+    .input(ZListClientModelCostsInput)
+    .output(ZClientModelCosts)
+    .query(({ ctx, input }) => listClientModelCosts(ctx.db, input, clockNow())),
+
+  /** This month's messages answered by the cheaper model because the client neared its cost limit. */
+  degradedMessages: viewerProcedure
+    .input(z.object({ clientId: z.uuid("must be a client id") }))
+    .output(ZDegradedMessages)
+    .query(({ ctx, input }) => getDegradedMessages(ctx.db, input, clockNow())),
 
   /** The plaintext key is in this response only; it is stored as a sha256. */
   issueApiKey: adminProcedure

@@ -4,6 +4,8 @@ import { ZListModelPricesInput, ZModelPriceRow, listModelPrices } from "@/server
 import { ZModelCatalogueEntry, listModelCatalogue } from "@/server/model-prices/model-catalogue";
 import { clockNow } from "@/server/clock";
 import { ZSetModelPriceInput, setModelPrice } from "@/server/model-prices/set-model-price";
+import { ZProviderHealth, ZProviderHealthInput, getProviderHealth } from "@/server/model-prices/provider-health";
+import { ZModelRecommendation, ZRecommendModelInput, recommendModel } from "@/server/model-prices/recommend-model";
 import { ZRetireModelInput, ZRetiredState, ZUnretireModelInput, retireModel, unretireModel } from "@/server/model-prices/retire-model";
 
 export const providersRouter = createTRPCRouter({
@@ -18,6 +20,18 @@ export const providersRouter = createTRPCRouter({
     .input(z.object({}).default({}))
     .output(z.array(ZModelCatalogueEntry))
     .query(({ ctx }) => listModelCatalogue(ctx.db, clockNow())),
+
+  /** Per provider and model over the last days (default 30): calls, errors, rates, latency, cost. */
+  health: viewerProcedure
+    .input(ZProviderHealthInput)
+    .output(ZProviderHealth)
+    .query(({ ctx, input }) => getProviderHealth(ctx.db, input, clockNow())),
+
+  /** A cheaper model for a client with the evidence, or why none qualifies. */
+  recommendation: viewerProcedure
+    .input(ZRecommendModelInput)
+    .output(ZModelRecommendation)
+    .query(({ ctx, input }) => recommendModel(ctx.db, input, clockNow())),
 
   /** A new price row for a model, effective now (or later); audited. */
   setModelPrice: adminProcedure
