@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from "vitest";
 import type { TSessionUser } from "@/server/auth/session";
 import { setClientProvider } from "@/server/clients/set-client-provider";
-import type { TDbClient } from "@/server/db/client";
+import type { TDb } from "@/server/db/client";
 import { recommendModel } from "@/server/model-prices/recommend-model";
 import { retireModel } from "@/server/model-prices/retire-model";
 import { createTestAdmin, createTestClient, uniqueSuffix } from "../../support/fixtures";
@@ -23,7 +23,7 @@ describeEachDatabase("model recommendation", (testDb) => {
   });
 
   /** A client whose primary is `primary`; every model priced (USD per 1M: input, output) and given its events, errors and votes. */
-  async function clientWith(db: TDbClient, primary: TModelSpec & { price: [string, string] }, others: Array<TModelSpec & { price: [string, string] }>) {
+  async function clientWith(db: TDb, primary: TModelSpec & { price: [string, string] }, others: Array<TModelSpec & { price: [string, string] }>) {
     const client = await createTestClient(db);
     for (const spec of [primary, ...others]) {
       await db.modelPrice.create({ data: { provider: "openai", model: spec.name, inputPer1M: spec.price[0], outputPer1M: spec.price[1], effectiveFrom: LONG_AGO } });
