@@ -8,6 +8,8 @@ export type TCatalogueModel = {
   inputPer1M: string;
   outputPer1M: string;
   cachedInputPer1M: string | null;
+  /** A retired model is listed but cannot be chosen. */
+  retired?: boolean;
 };
 
 const ZERO = /^0+(\.0+)?$/;

@@ -1,7 +1,8 @@
 "use client";
 // An admin picks the model that answers this client (or the plan's default) and the
-// ordered fallback chain, from the models with a price in effect. Saving asks for a
-// confirmation that shows what changes; the next chat request uses the new choice.
+// ordered fallback chain, from the models with a price in effect. Retired models are shown
+// disabled ("retired"): the server refuses them. Saving asks for a confirmation that shows
+// what changes; the next chat request uses the new choice.
 import { Card, Text, Title } from "@tremor/react";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
@@ -78,7 +79,8 @@ export function ProviderSettingsForm({
   );
 
   const priceOf = (entry: TEntry) => catalogue.find((model) => model.provider === entry.provider && model.model === entry.model) ?? null;
-  const describe = (entry: TEntry) => `${labelOf(entry)} — ${describeModelPrice(entry.provider, priceOf(entry))}`;
+  const isRetired = (entry: TEntry) => priceOf(entry)?.retired === true;
+  const describe = (entry: TEntry) => `${labelOf(entry)} — ${describeModelPrice(entry.provider, priceOf(entry))}${isRetired(entry) ? " (retired)" : ""}`;
   // Saved choices that left the catalogue (a price not in effect, set by SQL) stay listed so the form shows them.
   const known = new Map(catalogue.map((model) => [keyOf(model), { provider: model.provider, model: model.model }]));
   for (const entry of [saved.override, ...saved.fallbackChain]) if (entry && !known.has(keyOf(entry))) known.set(keyOf(entry), entry);
@@ -89,8 +91,8 @@ export function ProviderSettingsForm({
         {[...known.values()]
           .filter((entry) => entry.provider === provider && !exclude.has(keyOf(entry)))
           .map((entry) => (
-            <option key={keyOf(entry)} value={keyOf(entry)}>
-              {entry.provider} · {entry.model} — {describeModelPrice(entry.provider, priceOf(entry))}
+            <option key={keyOf(entry)} value={keyOf(entry)} disabled={isRetired(entry)}>
+              {entry.provider} · {entry.model} — {isRetired(entry) ? "retired" : describeModelPrice(entry.provider, priceOf(entry))}
             </option>
           ))}
       </optgroup>
@@ -169,6 +171,7 @@ export function ProviderSettingsForm({
                 <span className="min-w-0 flex-1">
                   <span className="font-medium text-gray-900">{step.provider}</span> <span className="font-mono text-gray-600">{step.model}</span>
                   <span className="block text-xs text-gray-500">{describeModelPrice(step.provider, priceOf(step))}</span>
+                  {isRetired(step) ? <span className="block text-xs font-medium text-amber-700">retired: remove it to save</span> : null}
                 </span>
                 <button type="button" className={SMALL_BUTTON} onClick={() => move(index, -1)} disabled={index === 0} aria-label={`Move ${labelOf(step)} up`}>
                   ↑ Up

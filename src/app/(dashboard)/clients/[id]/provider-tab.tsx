@@ -2,22 +2,40 @@ import { Card, Text, Title } from "@tremor/react";
 import type { TClientDetail } from "@/server/clients/get-client";
 import { api } from "@/trpc/server";
 import { EmptyState } from "@/components/empty-state";
+import { ProviderDegradedBanner } from "./provider-degraded-card";
 import { ModelPriceText, describeModelPrice, type TCatalogueModel } from "./provider-model-price";
+import { ProviderModelCostsCard } from "./provider-model-costs-card";
+import { ProviderRecommendationCard } from "./provider-recommendation-card";
+import { ProviderRoutingCard } from "./provider-routing-card";
 import { ProviderSettingsForm } from "./provider-settings-form";
+import { ProviderWhatIfCard } from "./provider-what-if-card";
 
 function priceOf(catalogue: TCatalogueModel[], provider: string, model: string | null) {
   return catalogue.find((entry) => entry.provider === provider && entry.model === model) ?? null;
 }
 
-/** What answers this client (everyone sees it); admins also get the form that changes it. */
+/**
+ * What answers this client and what it costs (everyone sees it): degraded messages, the
+ * provider and chain, routing and the plan's cost settings, the recommendation, last month
+ * on other models and the cost by model. Admins also get the forms that change them.
+ */
 export async function ProviderTab({ client, canEdit }: { client: TClientDetail; canEdit: boolean }) {
-  const catalogue = await api.providers.modelCatalogue();
+  const [catalogue, routing, degraded, recommendation, whatIf, modelCosts] = await Promise.all([
+    api.providers.modelCatalogue(),
+    api.clients.routing({ id: client.id }),
+    api.clients.degradedMessages({ clientId: client.id }),
+    api.providers.recommendation({ clientId: client.id }),
+    api.usage.whatIf({ clientId: client.id }),
+    api.clients.modelCosts({ clientId: client.id }),
+  ]);
+  const retired = new Set(catalogue.filter((entry) => entry.retired).map((entry) => `${entry.provider}/${entry.model}`));
   const { override, fallbackChain } = client.provider;
   const planProvider = typeof client.plan.features.llmProvider === "string" ? client.plan.features.llmProvider : null;
   const planModel = typeof client.plan.features.llmModel === "string" ? client.plan.features.llmModel : null;
   const planPrice = planProvider && planModel ? priceOf(catalogue, planProvider, planModel) : null;
   return (
     <div className="space-y-6" data-testid="client-provider">
+      <ProviderDegradedBanner degraded={degraded} degradeAtCostPercent={routing.optimization.degradeAtCostPercent} />
       <Card>
         <Text>Provider</Text>
         {override ? (
@@ -77,6 +95,10 @@ export async function ProviderTab({ client, canEdit }: { client: TClientDetail; 
           catalogue={catalogue}
         />
       ) : null}
+      <ProviderRoutingCard routing={routing} canEdit={canEdit} />
+      <ProviderRecommendationCard result={recommendation} />
+      <ProviderWhatIfCard whatIf={whatIf} retired={retired} />
+      <ProviderModelCostsCard costs={modelCosts} />
     </div>
   );
 }
