@@ -4,6 +4,7 @@ import { getSession } from "@/server/auth/auth-options";
 import { ModelCatalogueCard } from "./model-catalogue-card";
 import { ModelPriceForm } from "./model-price-form";
 import { ProviderHealthCard } from "./provider-health-card";
+import { ExperimentsSection } from "./experiments-section";
 
 export const metadata = { title: "Providers" };
 
@@ -19,6 +20,7 @@ export default async function ProvidersPage() {
       <ModelCatalogueCard prices={prices} canEdit={canEdit} />
       {canEdit ? <ModelPriceForm /> : null}
       <ProviderHealthCard health={health} />
+      <ExperimentsSection />
     </div>
   );
 }
