@@ -35,8 +35,10 @@ function Checkbox({
   checked,
   disabled,
   errors,
+  testId,
   onChange,
 }: {
+  testId: string;
   label: string;
   hint: ReactNode;
   checked: boolean;
@@ -45,7 +47,7 @@ function Checkbox({
   onChange: (checked: boolean) => void;
 }) {
   return (
-    <div>
+    <div data-testid={testId}>
       <label className={`inline-flex items-start gap-2 text-sm font-medium ${disabled ? "text-gray-400" : "text-gray-700"}`}>
         <input type="checkbox" className="mt-0.5" checked={checked} disabled={disabled} onChange={(event) => onChange(event.target.checked)} />
         <span>{label}</span>
@@ -137,6 +139,7 @@ export function OptimizationSection({
             htmlFor={ids.budget}
             hint={`Most tokens a prompt may have; older turns are left out to fit. Empty: no budget (the last 20 messages). ${formatCount(MIN_CONTEXT_BUDGET_TOKENS)} to ${formatCount(MAX_CONTEXT_BUDGET_TOKENS)}.`}
             errors={errors[`${P}.contextBudgetTokens`]}
+            testId="field-context-budget"
           >
             <input
               id={ids.budget}
@@ -152,6 +155,7 @@ export function OptimizationSection({
           </Field>
           <div className="space-y-3 sm:pt-6">
             <Checkbox
+              testId="field-lossless-compression"
               label="Lossless compression"
               hint="Collapses whitespace and repeated pasted blocks; never changes what a message says."
               checked={state.losslessCompression}
@@ -159,6 +163,7 @@ export function OptimizationSection({
               onChange={(losslessCompression) => onChange({ losslessCompression })}
             />
             <Checkbox
+              testId="field-summarize-older-turns"
               label="Summarize older turns"
               hint={
                 hasBudget
@@ -177,6 +182,7 @@ export function OptimizationSection({
         <div className="space-y-4 border-t border-gray-100 pt-5" data-testid="plan-routing">
           <SubHeading>Routing</SubHeading>
           <Checkbox
+            testId="field-routing-enabled"
             label="Send simple messages to a cheaper model"
             hint="Short messages early in a conversation, of the question types ticked below. Messages that need tools always stay on the primary model; each client can also switch routing off."
             checked={state.routingEnabled}
@@ -184,7 +190,7 @@ export function OptimizationSection({
             onChange={(routingEnabled) => onChange({ routingEnabled })}
           />
           <div className={`grid grid-cols-1 gap-4 sm:grid-cols-3 ${state.routingEnabled ? "" : "opacity-60"}`}>
-            <Field label="Max characters" htmlFor={ids.maxChars} hint="A longer message stays on the primary model." errors={errors[`${P}.routing.maxChars`]}>
+            <Field label="Max characters" htmlFor={ids.maxChars} hint="A longer message stays on the primary model." errors={errors[`${P}.routing.maxChars`]} testId="field-max-chars">
               <input
                 id={ids.maxChars}
                 type="number"
@@ -195,7 +201,7 @@ export function OptimizationSection({
                 className={inputClass(`${INPUT} tabular-nums`, errors[`${P}.routing.maxChars`])}
               />
             </Field>
-            <Field label="Max depth (user turns)" htmlFor={ids.maxDepth} hint="A longer conversation stays on the primary model." errors={errors[`${P}.routing.maxDepth`]}>
+            <Field label="Max depth (user turns)" htmlFor={ids.maxDepth} hint="A longer conversation stays on the primary model." errors={errors[`${P}.routing.maxDepth`]} testId="field-max-depth">
               <input
                 id={ids.maxDepth}
                 type="number"
@@ -211,6 +217,7 @@ export function OptimizationSection({
               htmlFor={ids.cheapModel}
               hint="Automatic picks the cheapest priced model: the primary's provider first, then the fallback chain."
               errors={errorsUnder(errors, `${P}.routing.cheapModel`)}
+              testId="field-cheap-model"
             >
               <CheapModelSelect
                 id={ids.cheapModel}
@@ -257,6 +264,7 @@ export function OptimizationSection({
             htmlFor={ids.degrade}
             hint="Past this share of the costLimitUSD limit every message goes to the cheaper model; at the limit itself requests are refused. Empty: never."
             errors={degradeErrors}
+            testId="field-degrade-at"
           >
             <input
               id={ids.degrade}

@@ -32,6 +32,7 @@ export function Field({
   hint,
   errors,
   className,
+  testId,
   children,
 }: {
   label: string;
@@ -39,10 +40,11 @@ export function Field({
   hint?: ReactNode;
   errors?: string[];
   className?: string;
+  testId?: string;
   children: ReactNode;
 }) {
   return (
-    <div className={className}>
+    <div className={className} data-testid={testId}>
       <label htmlFor={htmlFor} className="block text-sm font-medium text-gray-700">
         {label}
       </label>
