@@ -6,6 +6,10 @@
 // `POST /api/chat` (JSON, or NDJSON lines ending with a `done: true` object).
 //
 // Replies are deterministic (see fakeReply) so tests can predict text and usage.
+// Benchmarks can switch two things per set of servers (both off by default): `usage:
+// "tokenizer"` reports each provider's billing count from gpt-tokenizer (billedUsage)
+// instead of one token per word, and `replyText` answers with a given text instead of
+// the echo.
 // Behaviour switches per server: fail, hang, delayMs, dropAfterChunks, errorAfterChunks,
 // omitUsage; counters of requests, streams and client disconnects.
 //
@@ -79,6 +83,13 @@ export type TStartLlmServersOptions = {
   behaviour?: Partial<TFakeLlmBehaviour>;
   host?: string;
   ports?: Partial<Record<TFakeProviderName, number>>;
+  /**
+   * How usage is counted. "words" (default): one token per word, so tests can predict it.
+   * "tokenizer": each provider's billing count from gpt-tokenizer (see billedUsage).
+   */
+  usage?: "words" | "tokenizer";
+  /** The reply's text for a conversation instead of "Echo: <last user message>" (replays). Tool calls are unchanged. */
+  replyText?: (messages: readonly TFakeMessage[]) => string;
 };
 
 const DEFAULT_BEHAVIOUR: TFakeLlmBehaviour = {
@@ -110,6 +121,13 @@ export type TFakeReply = {
   outputTokens: number;
 };
 
+/** The request's maximum output: OpenAI's max_tokens / max_completion_tokens, Anthropic's max_tokens, Ollama's options.num_predict. */
+function requestedMaxTokens(body: Record<string, unknown>): number | undefined {
+  const options = body.options as Record<string, unknown> | undefined;
+  const candidates = [body.max_tokens, body.max_completion_tokens, options?.num_predict];
+  return candidates.find((value): value is number => typeof value === "number" && value > 0);
+}
+
 /** The fake tokenizer: one token per whitespace-separated word (not the estimate's rule). */
 export function fakeTokenCount(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
@@ -120,9 +138,12 @@ export function fakeTokenCount(text: string): number {
  * "use tool", also calls lookup_order twice and send_email once. Usage: one token per
  * word plus 3 per message for input; reply words plus 5 per tool call for output.
  */
-export function fakeReply(messages: readonly TFakeMessage[], options: { cache: boolean }): TFakeReply {
+export function fakeReply(messages: readonly TFakeMessage[], options: { cache: boolean; maxOutputTokens?: number }): TFakeReply {
   const lastUser = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
-  const text = `Echo: ${lastUser}`;
+  const echo = `Echo: ${lastUser}`;
+  // Like every provider, the reply stops at the request's maximum output (one token per word here).
+  const words = echo.match(/\S+\s*/g) ?? [];
+  const text = options.maxOutputTokens !== undefined && words.length > options.maxOutputTokens ? words.slice(0, options.maxOutputTokens).join("").trimEnd() : echo;
   const deltas = text.match(/\S+\s*/g) ?? [text];
   const toolCalls = lastUser.toLowerCase().includes(FAKE_TOOL_TRIGGER)
     ? [
@@ -238,7 +259,10 @@ function createWriter(ctx: TContext, onDrop: () => void): TStreamWriter {
   };
 }
 
-function createFakeServer(provider: TFakeProviderName, protocol: TProtocol, apiKey: string, defaults: TFakeLlmBehaviour) {
+/** Turns the default reply into the one a set of servers was started for (replyText, usage). */
+type TReplyShaper = (provider: TFakeProviderName, model: string, messages: TFakeMessage[], reply: TFakeReply) => TFakeReply;
+
+function createFakeServer(provider: TFakeProviderName, protocol: TProtocol, apiKey: string, defaults: TFakeLlmBehaviour, shape: TReplyShaper | null) {
   let behaviour: TFakeLlmBehaviour = { ...defaults };
   const stats: TFakeLlmStats = { requests: 0, streams: 0, disconnects: 0 };
   let lastRequest: TFakeLlmRequest | null = null;
@@ -276,7 +300,9 @@ function createFakeServer(provider: TFakeProviderName, protocol: TProtocol, apiK
       protocol.error(res, current.fail, current.fail === 529 ? "Overloaded" : `simulated failure (HTTP ${current.fail})`);
       return;
     }
-    const reply = fakeReply(protocol.messages(body), { cache: protocol.cache });
+    const messages = protocol.messages(body);
+    const echo = fakeReply(messages, { cache: protocol.cache, maxOutputTokens: requestedMaxTokens(body) });
+    const reply = shape ? shape(provider, typeof body.model === "string" ? body.model : "", messages, echo) : echo;
     if (!streaming) {
       if (current.dropAfterChunks !== null) {
         req.socket.destroy();
@@ -597,6 +623,62 @@ function ollamaDone(reply: TFakeReply, behaviour: TFakeLlmBehaviour) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Real token counts (usage: "tokenizer"), for benchmarks that compare our own counts
+// (src/server/llm/context/tokenizers.ts) with what a provider bills. Written apart from
+// that file on purpose, from each provider's documented framing, so that a mistake in one
+// shows up as a difference:
+//
+// - OpenAI: exact. o200k_base (cl100k_base for gpt-4 and gpt-3.5), and the chat framing of
+//   OpenAI's cookbook (num_tokens_from_messages): 3 per message + its role and content,
+//   3 for the reply's priming. Completion: the reply's tokens.
+// - Ollama: Llama 3's chat template, counted with cl100k_base (Llama 3's vocabulary is
+//   cl100k_base's merges plus 28k more: equal on English text, never more elsewhere):
+//   <|begin_of_text|>, then per message <|start_header_id|> role <|end_header_id|> "\n\n"
+//   content (trimmed, as the template does) <|eot_id|>, then the assistant header that
+//   primes the reply (4). Completion: the reply's tokens + <|eot_id|>.
+// - Anthropic: a MODEL, not a reference. No Claude 3+ tokenizer is public, so this is the
+//   same rule as ours (o200k_base x 1.25 per message, rounded up, + 4 for its framing):
+//   a comparison against it checks only that what was counted is what was sent.
+//
+// No prompt caching is reported (cached tokens 0): OpenAI caches prompts of 1,024 tokens
+// and more by prefix, Anthropic only where cache_control is set; neither is modelled.
+
+type TCount = (text: string) => number;
+
+export async function loadBilledUsage(): Promise<(provider: TFakeProviderName, model: string, messages: readonly TFakeMessage[], replyText: string) => Pick<TFakeReply, "inputTokens" | "cachedInputTokens" | "outputTokens">> {
+  const plain = { disallowedSpecial: new Set<string>() };
+  const [o200k, cl100k] = await Promise.all([import("gpt-tokenizer/encoding/o200k_base"), import("gpt-tokenizer/encoding/cl100k_base")]);
+  const o200kCount: TCount = (text) => (text ? o200k.countTokens(text, plain) : 0);
+  const cl100kCount: TCount = (text) => (text ? cl100k.countTokens(text, plain) : 0);
+  return (provider, model, messages, replyText) => {
+    if (provider === "openai") {
+      const count = /^(openai\/)?gpt-(3\.5|4(?![o.]))/i.test(model) ? cl100kCount : o200kCount;
+      const input = messages.reduce((sum, m) => sum + 3 + count(m.role) + count(m.content), 3);
+      return { inputTokens: input, cachedInputTokens: 0, outputTokens: count(replyText) };
+    }
+    if (provider === "ollama") {
+      const input = messages.reduce((sum, m) => sum + 4 + cl100kCount(m.role) + cl100kCount(m.content.trim()), 1 + 4);
+      return { inputTokens: input, cachedInputTokens: 0, outputTokens: cl100kCount(replyText) + 1 };
+    }
+    const claude = (text: string) => Math.ceil(o200kCount(text) * 1.25);
+    const input = messages.reduce((sum, m) => sum + 4 + claude(m.content), 0);
+    return { inputTokens: input, cachedInputTokens: 0, outputTokens: claude(replyText) };
+  };
+}
+
+async function replyShaper(options: TStartLlmServersOptions): Promise<TReplyShaper | null> {
+  const { replyText } = options;
+  const billed = options.usage === "tokenizer" ? await loadBilledUsage() : null;
+  if (!replyText && !billed) return null;
+  return (provider, model, messages, echo) => {
+    const text = replyText ? replyText(messages) : echo.text;
+    const reply = { ...echo, text, deltas: text.match(/\S+\s*/g) ?? [text] };
+    if (!billed) return { ...reply, outputTokens: fakeTokenCount(text) + 5 * echo.toolCalls.length };
+    return { ...reply, ...billed(provider, model, messages, text) };
+  };
+}
+
+// ---------------------------------------------------------------------------------------
 
 const PROTOCOLS: Record<TFakeProviderName, TProtocol> = {
   ollama: ollamaProtocol,
@@ -608,9 +690,10 @@ export async function startLlmServers(options: TStartLlmServersOptions = {}): Pr
   const apiKey = options.apiKey ?? "test-key";
   const host = options.host ?? "127.0.0.1";
   const defaults = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
+  const shape = await replyShaper(options);
   const started = await Promise.all(
     (Object.keys(PROTOCOLS) as TFakeProviderName[]).map(async (provider) => {
-      const { server, handle } = createFakeServer(provider, PROTOCOLS[provider], apiKey, defaults);
+      const { server, handle } = createFakeServer(provider, PROTOCOLS[provider], apiKey, defaults, shape);
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(options.ports?.[provider] ?? 0, host, () => resolve());
