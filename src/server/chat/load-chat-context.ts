@@ -48,11 +48,20 @@ export type TChatContext = {
     alertThresholds: number[];
     optimization: TPlanOptimization;
   };
-  history: TChatMessage[];
+  /** The conversation's newest messages, oldest first, with when each was written. */
+  history: TStoredMessage[];
+  /** The conversation's summary of its older turns, if one was made. */
+  summary: TConversationSummary | null;
   previous: TPreviousReply | null;
   /** The request hash the idempotency key was first used with (null: no attempt recorded). */
   previousRequestHash: string | null;
 };
+
+/** A stored message: `at` is its createdAt as PostgreSQL's JSON writes it (ISO 8601). */
+export type TStoredMessage = TChatMessage & { at: string };
+
+/** Stands for every message of the conversation written at or before `upTo`. */
+export type TConversationSummary = { text: string; upTo: string };
 
 export type TPreviousReply = {
   usageEventId: string;
@@ -87,7 +96,8 @@ type TRow = Partial<Omit<TKeyRow, "clientId" | "planKey">> & {
   upgradeUrl: string | null;
   alertThresholds: number[];
   conversationFound: boolean;
-  history: TChatMessage[];
+  history: TStoredMessage[];
+  summary: TConversationSummary | null;
   previous: TPreviousReply | null;
   previousRequestHash: string | null;
 };
@@ -95,13 +105,15 @@ type TRow = Partial<Omit<TKeyRow, "clientId" | "planKey">> & {
 const CONTEXT_COLUMNS = `c.id AS "clientId", c."llmProvider", c."llmModel", c."fallbackChain", c."routingEnabled",
             p.key AS "planKey", p.version AS "planVersion", p.limits, p.features, p."upgradeMessage", p."upgradeUrl",
             p."alertThresholds", p.optimization,
+            (SELECT json_build_object('text', v.summary, 'upTo', v."summaryUpTo") FROM "Conversation" v
+             WHERE v.id = $2::uuid AND v."clientId" = c.id AND v.summary IS NOT NULL) AS summary,
             (SELECT json_build_object('id', x.id, 'variants', x.variants) FROM "Experiment" x
              WHERE x."clientId" = c.id AND x.status = 'running' ORDER BY x."startedAt" DESC LIMIT 1) AS experiment,
             (SELECT coalesce(sum(u.value + u.reserved), 0)::text FROM "UsageCounter" u
              WHERE u."clientId" = c.id AND u.period = $5 AND u.metric = 'costUsd') AS "costUsedUsd",
             ($2::uuid IS NULL OR EXISTS (
               SELECT 1 FROM "Conversation" v WHERE v.id = $2::uuid AND v."clientId" = c.id)) AS "conversationFound",
-            (SELECT coalesce(json_agg(json_build_object('role', h.role, 'content', h.content) ORDER BY h."createdAt"), '[]'::json)
+            (SELECT coalesce(json_agg(json_build_object('role', h.role, 'content', h.content, 'at', h."createdAt") ORDER BY h."createdAt"), '[]'::json)
              FROM (SELECT m.role, m.content, m."createdAt" FROM "Message" m
                    WHERE m."conversationId" = $2::uuid AND m."clientId" = c.id
                    ORDER BY m."createdAt" DESC LIMIT ${HISTORY_MESSAGES}) h) AS history,
@@ -190,6 +202,7 @@ export async function loadChatContext(
       optimization,
     },
     history: found.history,
+    summary: found.summary,
     previous: found.previous,
     previousRequestHash: found.previousRequestHash,
   };

@@ -101,13 +101,15 @@ export function buildReservations(
 /** What a finished call adds to each monthly counter. */
 export function actualUsage(call: {
   newConversation: boolean;
+  /** False for a call that answers no user message (a conversation summary). Default true. */
+  countsAsMessage?: boolean;
   inputTokens: number;
   outputTokens: number;
   toolCallCount: number;
   costUsd: Decimal;
 }): Record<Exclude<TChatCounter, "requests">, Decimal> {
   return {
-    messages: new Decimal(1),
+    messages: new Decimal(call.countsAsMessage === false ? 0 : 1),
     conversations: new Decimal(call.newConversation ? 1 : 0),
     tokens: new Decimal(call.inputTokens + call.outputTokens),
     inputTokens: new Decimal(call.inputTokens),

@@ -24,7 +24,7 @@ export async function rebuildUsageCounters(db: TDbClient, { clientIds, now }: { 
       SELECT
         "clientId",
         to_char("occurredAt" AT TIME ZONE 'UTC', 'YYYY-MM') AS period,
-        count(*) FILTER (WHERE "status" <> 'error') AS messages,
+        count(*) FILTER (WHERE "status" <> 'error' AND "route" IS DISTINCT FROM 'summary') AS messages,
         sum("inputTokens") AS input_tokens,
         sum("outputTokens") AS output_tokens,
         sum("toolCallCount") AS tool_calls,

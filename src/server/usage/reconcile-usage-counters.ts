@@ -73,7 +73,7 @@ function recountSql(period: string, clientId?: string): Prisma.Sql {
     ),
     sums AS (
       SELECT "clientId",
-             count(*) FILTER (WHERE status <> 'error') AS messages,
+             count(*) FILTER (WHERE status <> 'error' AND route IS DISTINCT FROM 'summary') AS messages,
              COALESCE(SUM("inputTokens"), 0) AS input_tokens,
              COALESCE(SUM("outputTokens"), 0) AS output_tokens,
              COALESCE(SUM("toolCallCount"), 0) AS tool_calls,

@@ -47,6 +47,8 @@ export type TRecordUsageInput = {
    * has reached, once per (client, period, limit, threshold). Absent: no alerts.
    */
   alerts?: TAlertRules;
+  /** False for a call that answers no user message (a conversation summary): the messages counter is left alone. Default true. */
+  countsAsMessage?: boolean;
   /** How the call was chosen and its prompt shaped: kept on the event for reports and experiments. */
   decision?: TCallDecision;
   exchange?: {
@@ -63,7 +65,8 @@ export type TCallDecision = {
   /** The prompt's tokens by our tokenizer before and after compression and the context budget. */
   promptTokensBefore: number | null;
   promptTokensAfter: number | null;
-  route: "primary" | "cheap" | "degraded" | null;
+  /** "summary": a conversation summary (conversation-summary.ts), not a reply. */
+  route: "primary" | "cheap" | "degraded" | "summary" | null;
   routeReason: string | null;
   /** Answered by a fallback, not the chain's first model. */
   fallback: boolean;
@@ -92,7 +95,7 @@ export type TRecordUsageResult = { usageEventId: string; duplicate: false } | { 
 export async function recordUsage(db: TDbClient, input: TRecordUsageInput): Promise<TRecordUsageResult> {
   const period = periodOf(input.occurredAt);
   const toolCallCount = Object.values(input.toolCalls).reduce((sum, n) => sum + n, 0);
-  const actual = actualUsage({ ...input, toolCallCount });
+  const actual = actualUsage({ ...input, toolCallCount, countsAsMessage: input.countsAsMessage ?? true });
 
   // Per counter: the actual amount, and what was reserved on it this period.
   const reserved = new Map(

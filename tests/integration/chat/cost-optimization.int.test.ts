@@ -14,6 +14,7 @@ import { periodOf } from "@/server/usage/period";
 import { clockNow } from "@/server/clock";
 import { assignVariant, type TExperimentVariant } from "@/server/experiments/assign-variant";
 import { omittedMarker } from "@/server/llm/context/budget";
+import { summariesSettled } from "@/server/chat/conversation-summary";
 
 const servers = fakeProvidersForFile();
 
@@ -126,6 +127,57 @@ describeEachDatabase("LLM cost optimization on the chat path", (testDb) => {
     expect(sent.length).toBeLessThan(11);
     // 5 turns of 2 messages and the new one; the marker stands in for those left out.
     expect(marker!.content).toBe(omittedMarker(11 - (sent.length - 1)));
+  });
+
+  it("with summaries on, turns the budget leaves out are summarized once by the cheapest model, metered, and sent as the summary after that", async () => {
+    const { db } = testDb();
+    await ensureCheapPrices(db);
+    const chat = await createChatClient(db, { provider: "openai", model: "gpt-4o", limits: { messagesPerMonth: 100 } });
+    const paragraph = "Our warehouse in Lyon ships orders twice a day, and returns are handled within five working days. ";
+    let conversationId: string | undefined;
+    for (let turn = 0; turn < 5; turn += 1) {
+      const reply = await ask(chat.secretKey, { message: `Turn ${turn}: ${paragraph.repeat(6)}`, ...(conversationId ? { conversationId } : {}) });
+      conversationId = reply.body.conversationId;
+    }
+    await optimize(db, chat.planKey, { contextBudgetTokens: 500, summarizeOlderTurns: true });
+    const callsBefore = servers.openai.stats.requests;
+    const first = await ask(chat.secretKey, { message: "And what about Sundays?", conversationId, idempotencyKey: "summarize-1" });
+    expect(first.status).toBe(200);
+    // The reply went out with the marker; the summary follows it, off the request's path.
+    const sentFirst = (servers.openai.lastRequest?.body as { messages: Array<{ role: string; content: string }> }).messages;
+    await summariesSettled();
+    const conversation = await db.conversation.findUniqueOrThrow({ where: { id: conversationId } });
+    expect(conversation.summary).not.toBeNull();
+    expect(servers.openai.stats.requests - callsBefore).toBe(2);
+    const summaryRequest = (servers.openai.lastRequest!.body as { model: string; messages: Array<{ role: string; content: string }> });
+    // The cheapest configured model: gpt-4o-mini, the provider's cheaper model.
+    expect(summaryRequest.model).toBe("gpt-4o-mini");
+    expect(summaryRequest.messages[0]!.content).toMatch(/^You summarize the earlier part/);
+    const marker = sentFirst.find((message) => message.role === "system")!;
+    const left = Number(/^\[(\d+) earlier/.exec(marker.content)![1]);
+    expect(summaryRequest.messages[1]!.content.match(/^(Customer|Assistant): /gm)).toHaveLength(left);
+
+    // Metered under its own key, as tokens and cost but not as a message.
+    const summaryEvent = await db.usageEvent.findFirstOrThrow({ where: { clientId: chat.clientId, idempotencyKey: "summarize-1:summary" } });
+    expect(summaryEvent).toMatchObject({ model: "gpt-4o-mini", route: "summary", conversationId });
+    expect(summaryEvent.costUsd.isZero()).toBe(false);
+    const period = periodOf(clockNow());
+    const counter = (metric: string) =>
+      db.usageCounter.findUniqueOrThrow({ where: { clientId_period_metric: { clientId: chat.clientId, period, metric } } }).then((c) => c.value.toString());
+    expect(await counter("messages")).toBe("6");
+    const events = await db.usageEvent.findMany({ where: { clientId: chat.clientId } });
+    const totalCost = events.reduce((sum, event) => sum.plus(event.costUsd.toString()), new Decimal(0));
+    expect(new Decimal(await counter("costUsd")).toString()).toBe(totalCost.toString());
+
+    // The next request sends the summary in place of the turns it stands for, not the marker.
+    const next = await ask(chat.secretKey, { message: "Thanks. Do you ship to Belgium?", conversationId });
+    expect(next.status).toBe(200);
+    const sentNext = (servers.openai.lastRequest!.body as { messages: Array<{ role: string; content: string }> }).messages;
+    expect(sentNext[0]).toEqual({ role: "system", content: `Summary of the earlier conversation: ${conversation.summary}` });
+    await summariesSettled();
+    const event = await db.usageEvent.findFirstOrThrow({ where: { clientId: chat.clientId, route: { not: "summary" } }, orderBy: { occurredAt: "desc" } });
+    expect(event.promptTokensAfter).toBeLessThanOrEqual(500);
+    expect(event.promptTokensBefore).toBeGreaterThan(event.promptTokensAfter!);
   });
 
   it("a message that alone exceeds the budget is refused with 413 before any reservation or provider call", async () => {

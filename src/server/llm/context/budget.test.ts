@@ -29,6 +29,8 @@ function checkFit(original: readonly TChatMessage[], budgetTokens: number, count
   // Kept messages are the originals themselves (content untouched), in their order.
   expect(kept).toEqual(original.filter((message) => kept.includes(message)));
   expect(kept.length + fit.dropped).toBe(original.length);
+  // droppedIndexes name exactly the originals left out (what gets summarized).
+  expect(fit.droppedIndexes.map((index) => original[index])).toEqual(original.filter((message) => !kept.includes(message)));
   for (const message of original) if (message.role === "system") expect(kept).toContain(message);
   const lastUser = lastUserMessage(original);
   if (lastUser) expect(kept).toContain(lastUser);
@@ -52,7 +54,7 @@ describe("fitting a conversation into a token budget", () => {
       { role: "user", content: "Hi" },
     ];
     const fit = fitToBudget(messages, { budgetTokens: 100, count: estimatePromptTokens });
-    expect(fit).toEqual({ messages, tokensBefore: 12, tokensAfter: 12, dropped: 0, overBudget: false });
+    expect(fit).toEqual({ messages, tokensBefore: 12, tokensAfter: 12, dropped: 0, droppedIndexes: [], overBudget: false });
   });
 
   it("older turns go whole, oldest first, replaced by one note that counts against the budget", () => {

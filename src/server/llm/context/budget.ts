@@ -22,6 +22,8 @@ export type TBudgetFit = {
   tokensAfter: number;
   /** Original messages left out. */
   dropped: number;
+  /** Their indexes in the input, ascending. */
+  droppedIndexes: number[];
   /** The note's text, when messages were dropped. */
   marker?: string;
   /** Even the system messages and the current turn exceed the budget; they are returned anyway. */
@@ -63,13 +65,13 @@ function withoutTurns(messages: readonly TChatMessage[], turns: number[][], drop
     if (!droppedIndexes.has(index)) kept.push(message);
     else if (marker !== undefined && index === turns[0]![0]) kept.push({ role: "system", content: marker });
   });
-  return { kept, dropped: droppedIndexes.size, marker };
+  return { kept, dropped: droppedIndexes.size, droppedIndexes: [...droppedIndexes].sort((a, b) => a - b), marker };
 }
 
 export function fitToBudget(messages: readonly TChatMessage[], { budgetTokens, count }: TFitToBudgetOptions): TBudgetFit {
   const tokensBefore = count(messages);
   if (tokensBefore <= budgetTokens) {
-    return { messages: [...messages], tokensBefore, tokensAfter: tokensBefore, dropped: 0, overBudget: false };
+    return { messages: [...messages], tokensBefore, tokensAfter: tokensBefore, dropped: 0, droppedIndexes: [], overBudget: false };
   }
   const turns = droppableTurns(messages);
   const attempt = (dropTurns: number) => {
@@ -98,6 +100,7 @@ export function fitToBudget(messages: readonly TChatMessage[], { budgetTokens, c
     tokensBefore,
     tokensAfter: best.tokens,
     dropped: best.dropped,
+    droppedIndexes: best.droppedIndexes,
     ...(best.marker === undefined ? {} : { marker: best.marker }),
     overBudget: best.tokens > budgetTokens,
   };

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Conversation" DROP COLUMN "summaryCovers",
+ADD COLUMN     "summaryUpTo" TIMESTAMPTZ(3);
