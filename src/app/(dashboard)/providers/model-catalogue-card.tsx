@@ -1,5 +1,5 @@
-// The ModelPrice table: every price row with its effective date and state, retired models
-// flagged. Admins retire or unretire a model from its newest row.
+// The ModelPrice table (USD per 1M tokens): every price row with its effective date and
+// state, retired models flagged. Admins retire or unretire a model from its newest row.
 import { Badge, Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@tremor/react";
 import type { TModelPriceRow } from "@/server/model-prices/list-model-prices";
 import { formatDate, formatUnitPrice } from "@/components/display-format";
@@ -30,12 +30,16 @@ export function ModelCatalogueCard({ prices, canEdit }: { prices: TModelPriceRow
           <TableRow>
             <TableHeaderCell>Provider</TableHeaderCell>
             <TableHeaderCell>Model</TableHeaderCell>
-            <TableHeaderCell className="text-right">Input / 1M</TableHeaderCell>
-            <TableHeaderCell className="text-right">Output / 1M</TableHeaderCell>
-            <TableHeaderCell className="text-right">Cached input / 1M</TableHeaderCell>
+            <TableHeaderCell className="text-right">Input</TableHeaderCell>
+            <TableHeaderCell className="text-right">Output</TableHeaderCell>
+            <TableHeaderCell className="text-right">Cached input</TableHeaderCell>
             <TableHeaderCell>Effective from</TableHeaderCell>
             <TableHeaderCell>State</TableHeaderCell>
-            {canEdit ? <TableHeaderCell className="text-right">Choosable</TableHeaderCell> : null}
+            {canEdit ? (
+              <TableHeaderCell className="text-right">
+                <span className="sr-only">Retire or unretire</span>
+              </TableHeaderCell>
+            ) : null}
           </TableRow>
         </TableHead>
         <TableBody>

@@ -15,7 +15,7 @@ export function ProviderHealthCard({ health }: { health: TProviderHealth }) {
         <Title>Provider health</Title>
         <Text>
           All clients, {formatDate(health.from)} to {formatDate(health.to)}. Errors are chat requests that failed on every model of the chain, counted
-          against the chain&apos;s first model; error rate = errors / (errors + calls).
+          against the chain&apos;s first model; error rate = errors / (errors + calls). Latency p50 and p95 in milliseconds.
         </Text>
       </div>
       {health.rows.length === 0 ? (
@@ -32,8 +32,12 @@ export function ProviderHealthCard({ health }: { health: TProviderHealth }) {
               <TableHeaderCell className="text-right">Errors</TableHeaderCell>
               <TableHeaderCell className="text-right">Error rate</TableHeaderCell>
               <TableHeaderCell className="text-right">Fallback rate</TableHeaderCell>
-              <TableHeaderCell className="text-right">Latency p50</TableHeaderCell>
-              <TableHeaderCell className="text-right">Latency p95</TableHeaderCell>
+              <TableHeaderCell className="text-right">
+                <abbr title="Latency, median" className="no-underline">p50</abbr>
+              </TableHeaderCell>
+              <TableHeaderCell className="text-right">
+                <abbr title="Latency, 95th percentile" className="no-underline">p95</abbr>
+              </TableHeaderCell>
               <TableHeaderCell className="text-right">Cost</TableHeaderCell>
             </TableRow>
           </TableHead>
