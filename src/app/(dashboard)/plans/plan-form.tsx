@@ -16,6 +16,7 @@ import { Field, INPUT, Section, inputClass } from "./plan-form-fields";
 import { FeaturesSection } from "./features-section";
 import { LimitsSection } from "./limits-section";
 import { OptimizationSection, type TCostLimitState } from "./optimization-section";
+import { OPTIMIZATION_PATH_LABELS } from "./plan-optimization-text";
 import { PricingSection } from "./pricing-section";
 import type { TFormErrors } from "./plan-form-fields";
 import type { TCatalogueModel } from "../clients/[id]/provider-model-price";
@@ -43,11 +44,15 @@ function costLimitState(form: TPlanFormState): TCostLimitState {
   return row.unlimited ? "unlimited" : "set";
 }
 
-/** "pricing.metrics.tokens.tiers.tiers.1.upTo" -> "Pricing › metrics › tokens › tiers › tiers › 2 › upTo". */
+/**
+ * "pricing.metrics.tokens.tiers.tiers.1.upTo" -> "Pricing › metrics › tokens › tiers › tiers › 2 › upTo";
+ * "optimization.routing.maxChars" -> "LLM cost › Routing › Max characters" (the section's own words).
+ */
 function describePath(path: string): string {
-  return path
-    .split(".")
-    .map((part, index) => (index === 0 ? formatMetricName(part) : /^\d+$/.test(part) ? String(Number(part) + 1) : part))
+  const parts = path.split(".");
+  const labels: Record<string, string> = parts[0] === "optimization" ? OPTIMIZATION_PATH_LABELS : {};
+  return parts
+    .map((part, index) => (Object.hasOwn(labels, part) ? labels[part] : undefined) ?? (index === 0 ? formatMetricName(part) : /^\d+$/.test(part) ? String(Number(part) + 1) : part))
     .join(" › ");
 }
 

@@ -15,7 +15,7 @@ describe("describeOptimization", () => {
       { contextBudgetTokens: 4_000, routing: { enabled: true }, degradeAtCostPercent: 80 },
       "Budget 4,000 tokens · routing on · degrade at 80 %",
     ],
-    ["summaries", { contextBudgetTokens: 8_000, summarizeOlderTurns: true }, "Budget 8,000 tokens (older turns summarized)"],
+    ["summaries", { contextBudgetTokens: 8_000, summarizeOlderTurns: true }, "Budget 8,000 tokens + summaries"],
     [
       "routing to a named model, compression off",
       { losslessCompression: false, routing: { enabled: true, cheapModel: { provider: "openai", model: "gpt-4o-mini" } } },

@@ -14,15 +14,32 @@ export const QUESTION_TYPE_LABELS: Record<TQuestionType, { label: string; exampl
   other: { label: "Anything else", example: "problem reports, requests to change something" },
 };
 
+/** The section's names for the settings' paths, for the form's error summary ("LLM cost › Context budget"). */
+export const OPTIMIZATION_PATH_LABELS: Record<string, string> = {
+  optimization: "LLM cost",
+  contextBudgetTokens: "Context budget",
+  losslessCompression: "Lossless compression",
+  summarizeOlderTurns: "Summarize older turns",
+  routing: "Routing",
+  enabled: "Send simple messages to a cheaper model",
+  maxChars: "Max characters",
+  maxDepth: "Max depth",
+  cheapQuestionTypes: "Question types",
+  neverWhenTools: "Tool calls",
+  cheapModel: "Cheap model",
+  degradeAtCostPercent: "Degrade at",
+};
+
 /**
- * "Budget 4,000 tokens · routing on · degrade at 80 %". Lossless compression is on by
+ * "Budget 4,000 tokens · routing on · degrade at 80 %" ("+ summaries" after the budget when
+ * older turns are summarized, the cheap model's name after routing when one is named). Lossless compression is on by
  * default and named only when it is the one thing a plan does, or when it is off while
  * other settings are on; with nothing on: "No cost optimization".
  */
 export function describeOptimization(optimization: TPlanOptimization): string {
   const parts: string[] = [];
   if (optimization.contextBudgetTokens !== null) {
-    parts.push(`Budget ${formatCount(optimization.contextBudgetTokens)} tokens${optimization.summarizeOlderTurns ? " (older turns summarized)" : ""}`);
+    parts.push(`Budget ${formatCount(optimization.contextBudgetTokens)} tokens${optimization.summarizeOlderTurns ? " + summaries" : ""}`);
   }
   if (optimization.routing.enabled) {
     const cheap = optimization.routing.cheapModel;
