@@ -40,36 +40,39 @@ export function RetireModelButton({ provider, model, retired }: { provider: stri
         {retired ? "Unretire" : "Retire"}
       </button>
       {open ? (
-        <ActionDialog
-          title={retired ? `Unretire ${label}?` : `Retire ${label}?`}
-          description={
-            retired
-              ? "Admins can choose it again for a client's primary model or fallback chain."
-              : "It can no longer be chosen for a client (primary or fallback). Clients already set to it keep it until changed; recorded calls keep their prices."
-          }
-          onClose={close}
-          testId="retire-model-dialog"
-        >
-          <div className="space-y-4 text-left">
-            <ConfirmSummary rows={[{ label: "Model", value: label }, { label: "After", value: retired ? "choosable" : "retired, not choosable" }]} />
-            {retired ? null : (
-              <label className="block text-sm">
-                <span className="font-medium text-gray-700">Reason (optional, for the audit log)</span>
-                <input className={`${BILLING_INPUT} mt-1 block w-full`} value={reason} maxLength={500} onChange={(event) => setReason(event.target.value)} />
-              </label>
-            )}
-            <ServerError message={mutation.error ? `Not saved: ${mutation.error.message}` : null} />
-            <DialogFooter
-              onCancel={close}
-              confirmLabel={retired ? "Unretire" : "Retire"}
-              pendingLabel="Saving…"
-              pending={mutation.isPending}
-              confirmClassName={retired ? BILLING_PRIMARY_BUTTON : BILLING_DESTRUCTIVE_BUTTON}
-              cancelClassName={BILLING_SECONDARY_BUTTON}
-              onConfirm={() => (retired ? unretire.mutate(ref) : retire.mutate({ ...ref, reason: reason.trim() === "" ? null : reason.trim() }))}
-            />
-          </div>
-        </ActionDialog>
+        // Rendered inside a right-aligned, no-wrap table cell: the dialog sets its own text flow.
+        <div className="whitespace-normal text-left">
+          <ActionDialog
+            title={retired ? `Unretire ${label}?` : `Retire ${label}?`}
+            description={
+              retired
+                ? "Admins can choose it again for a client's primary model or fallback chain."
+                : "It can no longer be chosen for a client (primary or fallback). Clients already set to it keep it until changed; recorded calls keep their prices."
+            }
+            onClose={close}
+            testId="retire-model-dialog"
+          >
+            <div className="space-y-4">
+              <ConfirmSummary rows={[{ label: "Model", value: label }, { label: "After", value: retired ? "choosable" : "retired, not choosable" }]} />
+              {retired ? null : (
+                <label className="block text-sm">
+                  <span className="font-medium text-gray-700">Reason (optional, for the audit log)</span>
+                  <input className={`${BILLING_INPUT} mt-1 block w-full`} value={reason} maxLength={500} onChange={(event) => setReason(event.target.value)} />
+                </label>
+              )}
+              <ServerError message={mutation.error ? `Not saved: ${mutation.error.message}` : null} />
+              <DialogFooter
+                onCancel={close}
+                confirmLabel={retired ? "Unretire" : "Retire"}
+                pendingLabel="Saving…"
+                pending={mutation.isPending}
+                confirmClassName={retired ? BILLING_PRIMARY_BUTTON : BILLING_DESTRUCTIVE_BUTTON}
+                cancelClassName={BILLING_SECONDARY_BUTTON}
+                onConfirm={() => (retired ? unretire.mutate(ref) : retire.mutate({ ...ref, reason: reason.trim() === "" ? null : reason.trim() }))}
+              />
+            </div>
+          </ActionDialog>
+        </div>
       ) : null}
     </>
   );
