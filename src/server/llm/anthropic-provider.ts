@@ -75,7 +75,7 @@ export class AnthropicProvider extends SdkProvider {
       text,
       toolCalls,
       model: message.model || req.model,
-      usage: completeUsage(readUsage(message.usage), req.messages, text + hidden),
+      usage: completeUsage(readUsage(message.usage), req.messages, text + hidden, { provider: this.name, model: req.model }),
     };
   }
 

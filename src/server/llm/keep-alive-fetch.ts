@@ -37,6 +37,21 @@ export const keepAliveFetch: typeof fetch = async (input, init) => {
   const signal = init?.signal ?? null;
   if (signal?.aborted) throw abortError(signal);
 
+  return send(url, init, body, signal, true);
+};
+
+/**
+ * A server may close an idle keep-alive connection just as we reuse it: the request then
+ * fails with ECONNRESET (or EPIPE) before any byte of a response. The server never read
+ * it, so it is sent once more on a new connection, as Node's documentation advises
+ * (http: request.reusedSocket). A failure on a fresh connection, or after a response
+ * began, is the caller's to see.
+ */
+function isStaleSocket(request: http.ClientRequest, error: NodeJS.ErrnoException): boolean {
+  return request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE");
+}
+
+function send(url: URL, init: RequestInit | undefined, body: string | Uint8Array | null, signal: AbortSignal | null, retryStale: boolean): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     const transport = url.protocol === "https:" ? https : http;
     const request = transport.request(url, {
@@ -46,12 +61,18 @@ export const keepAliveFetch: typeof fetch = async (input, init) => {
     });
     const onAbort = () => request.destroy(abortError(signal!) as Error);
     signal?.addEventListener("abort", onAbort, { once: true });
-    request.on("error", (error) => {
+    let responded = false;
+    request.on("error", (error: NodeJS.ErrnoException) => {
       signal?.removeEventListener("abort", onAbort);
+      if (retryStale && !responded && !signal?.aborted && isStaleSocket(request, error)) {
+        send(url, init, body, signal, false).then(resolve, reject);
+        return;
+      }
       // What fetch throws: an AbortError as is, anything else as "fetch failed" with the cause.
       reject(signal?.aborted ? abortError(signal) : new TypeError("fetch failed", { cause: error }));
     });
     request.on("response", (response) => {
+      responded = true;
       response.on("close", () => signal?.removeEventListener("abort", onAbort));
       const headers = new Headers();
       for (let i = 0; i < response.rawHeaders.length; i += 2) headers.append(response.rawHeaders[i]!, response.rawHeaders[i + 1]!);
@@ -68,4 +89,4 @@ export const keepAliveFetch: typeof fetch = async (input, init) => {
     });
     request.end(body ?? undefined);
   });
-};
+}

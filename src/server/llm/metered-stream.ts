@@ -76,7 +76,7 @@ export function meteredStream(options: TMeteredStreamOptions): TStreamHandle {
     model,
     toolCalls: { ...toolCalls },
     usage: opened
-      ? completeUsage(reported, request.messages, text + hiddenText)
+      ? completeUsage(reported, request.messages, text + hiddenText, { provider, model: request.model })
       : { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, estimated: false },
   });
 

@@ -54,7 +54,7 @@ export class OllamaProvider extends SdkProvider {
       text,
       toolCalls,
       model: response.model || req.model,
-      usage: completeUsage(readUsage(response), req.messages, text + hidden),
+      usage: completeUsage(readUsage(response), req.messages, text + hidden, { provider: this.name, model: req.model }),
     };
   }
 

@@ -70,7 +70,7 @@ export class OpenAiProvider extends SdkProvider {
       text,
       toolCalls,
       model: completion.model || req.model,
-      usage: completeUsage(readUsage(completion.usage), req.messages, text + toolArguments),
+      usage: completeUsage(readUsage(completion.usage), req.messages, text + toolArguments, { provider: this.name, model: req.model }),
     };
   }
 

@@ -12,11 +12,13 @@
 //
 // A caller that knows the provider and model can pass that model's tokenizer
 // (context/tokenizers.ts, loaded once with `loadTokenizer`) and get the provider's own
-// count. The chat path does not, on purpose: a tokenizer costs ~1-2 ms of CPU for a
-// 20-message prompt of ~12k characters where this rule costs ~0.05 ms, and loading its
-// table takes ~0.3 s, for a reservation that only has to be close.
-import type { TTokenizer } from "./context/tokenizers";
-import type { TChatMessage, TLlmUsage } from "./provider";
+// count. completeUsage does so whenever the answering model's table is loaded, which the
+// chat path makes sure of when it plans the prompt (plan-prompt.ts counts the prompt, and
+// reserves, with that tokenizer; stored messages' counts are cached, so a conversation's
+// history is tokenized once per process). The rule stays for anything else: a table
+// takes ~0.3 s to load.
+import { loadedTokenizer, type TTokenizer } from "./context/tokenizers";
+import type { TChatMessage, TLlmProviderName, TLlmUsage } from "./provider";
 
 /** Per-message overhead: role markers and separators the chat templates add. */
 export const MESSAGE_OVERHEAD_TOKENS = 4;
@@ -54,9 +56,13 @@ export function completeUsage(
   reported: TReportedUsage,
   prompt: readonly TChatMessage[],
   producedText: string,
+  /** The answering model: its tokenizer counts what is missing when its table is loaded, else the rule above. */
+  by?: { provider: TLlmProviderName; model: string },
 ): TLlmUsage {
-  const inputTokens = reported.inputTokens ?? estimatePromptTokens(prompt);
-  const outputTokens = reported.outputTokens ?? estimateTokens(producedText);
+  const missing = reported.inputTokens === undefined || reported.outputTokens === undefined;
+  const tokenizer = missing && by ? loadedTokenizer(by.provider, by.model) : undefined;
+  const inputTokens = reported.inputTokens ?? estimatePromptTokens(prompt, tokenizer);
+  const outputTokens = reported.outputTokens ?? (tokenizer ? tokenizer.countTokens(producedText) : estimateTokens(producedText));
   return {
     inputTokens,
     cachedInputTokens: Math.min(reported.cachedInputTokens ?? 0, inputTokens),

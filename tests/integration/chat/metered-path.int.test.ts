@@ -110,7 +110,8 @@ describeEachDatabase("the metered chat path", (testDb) => {
     const send = () => handler().POST(chatRequest(chat.secretKey, { message: "Refund my order", idempotencyKey: "order-7-refund" }));
     const responses = await Promise.all(Array.from({ length: 50 }, send));
     const statuses = responses.map((r) => r.status);
-    expect(servers.anthropic.stats.requests - before).toBe(1);
+    const bodies = await Promise.all(responses.filter((r) => r.status !== 200 && r.status !== 409).map((r) => r.clone().text()));
+    expect(servers.anthropic.stats.requests - before, `statuses ${statuses.join(",")}; other bodies ${bodies.join(" | ")}`).toBe(1);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
     expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
     const waiting = responses.find((r) => r.status === 409);

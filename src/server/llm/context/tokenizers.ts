@@ -74,6 +74,7 @@ function loadEncoding(name: TEncodingName): Promise<TEncodingCount> {
         return count;
       };
     });
+    void loading.then((count) => loadedEncodings.set(name, count), () => undefined);
     // A failed import is not cached: the next call tries again.
     loading.catch(() => encodings.delete(name));
     encodings.set(name, loading);
@@ -130,6 +131,19 @@ function buildTokenizer(provider: TLlmProviderName, model: string, encoding: TEn
 function encodingFor(provider: TLlmProviderName, model: string): TEncodingName {
   if (provider === "openai") return openAiEncodingFor(model);
   return provider === "anthropic" ? "o200k_base" : "cl100k_base";
+}
+
+const loadedEncodings = new Map<TEncodingName, TEncodingCount>();
+
+/**
+ * The tokenizer of a provider's model if its table is loaded already (synchronous, for
+ * code that cannot wait: estimating a reply's usage). The chat path loads the tables it
+ * needs when it plans a prompt, so its calls find them here.
+ */
+export function loadedTokenizer(provider: TLlmProviderName, model: string): TTokenizer | undefined {
+  const encoding = encodingFor(provider, model);
+  const count = loadedEncodings.get(encoding);
+  return count ? buildTokenizer(provider, model, encoding, count) : undefined;
 }
 
 /** The tokenizer of a provider's model; the first call per encoding loads its table. */
