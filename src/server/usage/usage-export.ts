@@ -61,6 +61,14 @@ export const CLIENT_EVENT_COLUMNS = [
   "tool_calls",
   "latency_ms",
   "cost_usd",
+  // Cost optimization (null on events from before it): appended, so existing readers keep their columns.
+  "route",
+  "route_reason",
+  "prompt_tokens_before",
+  "prompt_tokens_after",
+  "fallback",
+  "experiment_id",
+  "variant",
 ] as const;
 export const ALL_CLIENTS_COLUMNS = [
   "period",
@@ -137,7 +145,7 @@ async function* dayBatches(db: TDbClient, params: TClientUsageExportParams, sign
     const { start, end } = periodRange(period);
     const rows: ({ day: string } & Record<(typeof DAY_METRICS)[number], string>)[] = await db.$queryRaw`
       SELECT to_char("occurredAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-             count(*)::text AS messages,
+             (count(*) FILTER (WHERE route IS DISTINCT FROM 'summary'))::text AS messages,
              sum("inputTokens" + "outputTokens")::text AS tokens,
              sum("inputTokens")::text AS "inputTokens",
              sum("cachedInputTokens")::text AS "cachedInputTokens",
@@ -169,6 +177,13 @@ type TEventRow = {
   toolCalls: string;
   latencyMs: string;
   costUsd: string;
+  route: string | null;
+  routeReason: string | null;
+  promptTokensBefore: string | null;
+  promptTokensAfter: string | null;
+  fallback: boolean;
+  experimentId: string | null;
+  variant: string | null;
 };
 
 /**
@@ -191,7 +206,9 @@ async function* eventBatches(
              e."conversationId"::text AS "conversationId", e.provider, e.model, e.status::text AS status,
              e."inputTokens"::text AS "inputTokens", e."cachedInputTokens"::text AS "cachedInputTokens",
              e."outputTokens"::text AS "outputTokens", e."tokensEstimated", e."toolCallCount"::text AS "toolCallCount",
-             e."toolCalls"::text AS "toolCalls", e."latencyMs"::text AS "latencyMs", e."costUsd"::text AS "costUsd"
+             e."toolCalls"::text AS "toolCalls", e."latencyMs"::text AS "latencyMs", e."costUsd"::text AS "costUsd",
+             e.route, e."routeReason", e."promptTokensBefore"::text AS "promptTokensBefore",
+             e."promptTokensAfter"::text AS "promptTokensAfter", e.fallback, e."experimentId"::text AS "experimentId", e.variant
         FROM "UsageEvent" e
        WHERE e."clientId" = ${clientId}::uuid
          AND e."occurredAt" >= ${range.start.toISOString()}::timestamptz AND e."occurredAt" < ${range.end.toISOString()}::timestamptz
@@ -214,6 +231,13 @@ async function* eventBatches(
         row.toolCalls,
         row.latencyMs,
         row.costUsd,
+        row.route,
+        row.routeReason,
+        row.promptTokensBefore,
+        row.promptTokensAfter,
+        String(row.fallback),
+        row.experimentId,
+        row.variant,
       ]);
     }
     if (rows.length < batchSize) return;

@@ -107,6 +107,10 @@ describeEachDatabase("usage: CSV exports", (testDb) => {
       { occurredAt: "2026-11-01T00:00:00.000Z", costUsd: "1", inputTokens: 1, outputTokens: 1, toolCallCount: 0 },
     ];
     await insertEvents(db, client.id, events);
+    await db.usageEvent.updateMany({
+      where: { clientId: client.id, occurredAt: new Date("2026-09-01T00:00:00.000Z") },
+      data: { route: "cheap", routeReason: "simple: factual, 31 chars, depth 1 -> openai/gpt-4o-mini", promptTokensBefore: 120, promptTokensAfter: 95 },
+    });
     return { ...client, plan };
   }
 
@@ -190,6 +194,7 @@ describeEachDatabase("usage: CSV exports", (testDb) => {
     expect(rows[0]).toEqual([
       "id", "occurred_at", "conversation_id", "provider", "model", "status", "input_tokens", "cached_input_tokens",
       "output_tokens", "tokens_estimated", "tool_call_count", "tool_calls", "latency_ms", "cost_usd",
+      "route", "route_reason", "prompt_tokens_before", "prompt_tokens_after", "fallback", "experiment_id", "variant",
     ]);
     expect(rows.slice(1)).toEqual(
       events.map((e) => [
@@ -207,8 +212,17 @@ describeEachDatabase("usage: CSV exports", (testDb) => {
         JSON.stringify(e.toolCalls).replace(/":/g, '": '),
         String(e.latencyMs),
         e.costUsd.toFixed(10),
+        e.route ?? "",
+        e.routeReason ?? "",
+        e.promptTokensBefore === null ? "" : String(e.promptTokensBefore),
+        e.promptTokensAfter === null ? "" : String(e.promptTokensAfter),
+        String(e.fallback),
+        e.experimentId ?? "",
+        e.variant ?? "",
       ]),
     );
+    // The routing decision as recorded, its reason quoted where it holds a comma.
+    expect(rows.find((row) => row[14] === "cheap")?.slice(14, 18)).toEqual(["cheap", "simple: factual, 31 chars, depth 1 -> openai/gpt-4o-mini", "120", "95"]);
     expect(rows.map((row) => row[13])).toContain("1234567890.0123456789");
     expect(rows.map((row) => row[1])).toContain("2026-10-15T12:00:00.123Z");
   });
