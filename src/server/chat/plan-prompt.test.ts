@@ -22,7 +22,7 @@ function history(turns: number, words = 60): TStoredMessage[] {
   ]).flat();
 }
 
-function input(overrides: Partial<TPromptPlanInput> & { optimization?: TPlanOptimizationInput } = {}): TPromptPlanInput {
+function input(overrides: Partial<Omit<TPromptPlanInput, "optimization">> & { optimization?: TPlanOptimizationInput } = {}): TPromptPlanInput {
   return {
     history: [],
     summary: null,
