@@ -14,6 +14,8 @@ const percentFormat = new Intl.NumberFormat("en-US", { style: "percent", minimum
 function percent(ratio: string | null): string {
   return ratio === null ? "—" : percentFormat.format(ratio as Intl.StringNumericLiteral);
 }
+/** Per-conversation costs are fractions of a cent: up to six decimals ("$0.000214"). */
+const COST_DIGITS = 6;
 function milliseconds(value: string | null): string {
   return value === null ? "—" : `${formatCount(value)} ms`;
 }
@@ -28,19 +30,21 @@ function ThumbIcon({ down = false }: { down?: boolean }) {
 
 function Feedback({ variant }: { variant: TVariantResults }) {
   return (
-    <span className="inline-flex items-center gap-2 tabular-nums" data-testid="variant-feedback">
-      <span className="inline-flex items-center gap-0.5 text-emerald-700" title="Thumbs up">
-        <ThumbIcon />
-        <span className="sr-only">up</span>
-        {variant.feedbackUp}
+    <div className="tabular-nums" data-testid="variant-feedback">
+      <span className="inline-flex items-center gap-2">
+        <span className="inline-flex items-center gap-0.5 text-emerald-700" title="Thumbs up">
+          <ThumbIcon />
+          <span className="sr-only">up</span>
+          <span data-testid="feedback-up">{variant.feedbackUp}</span>
+        </span>
+        <span className="inline-flex items-center gap-0.5 text-red-700" title="Thumbs down">
+          <ThumbIcon down />
+          <span className="sr-only">down</span>
+          <span data-testid="feedback-down">{variant.feedbackDown}</span>
+        </span>
       </span>
-      <span className="inline-flex items-center gap-0.5 text-red-700" title="Thumbs down">
-        <ThumbIcon down />
-        <span className="sr-only">down</span>
-        {variant.feedbackDown}
-      </span>
-      <span className="text-xs text-gray-500">{variant.upShare === null ? "" : `${percent(variant.upShare)} up`}</span>
-    </span>
+      <span className="block text-xs text-gray-500">{variant.upShare === null ? "" : `${percent(variant.upShare)} up`}</span>
+    </div>
   );
 }
 
@@ -85,62 +89,58 @@ export function ExperimentCard({ results, canEdit }: { results: TExperimentResul
         <Table data-testid="experiment-results">
           <TableHead>
             <TableRow>
-              <TableHeaderCell>Variant</TableHeaderCell>
-              <TableHeaderCell className="text-right">Weight</TableHeaderCell>
-              <TableHeaderCell className="text-right">Conversations</TableHeaderCell>
-              <TableHeaderCell className="text-right">Messages</TableHeaderCell>
-              <TableHeaderCell className="text-right">Cost / conversation</TableHeaderCell>
-              <TableHeaderCell className="text-right">p50 / p95 latency</TableHeaderCell>
-              <TableHeaderCell className="text-right">Errors</TableHeaderCell>
-              <TableHeaderCell className="text-right">Fallbacks</TableHeaderCell>
-              <TableHeaderCell>Feedback</TableHeaderCell>
-              {canPick ? <TableHeaderCell className="sr-only">Winner</TableHeaderCell> : null}
+              <TableHeaderCell className="px-3">Variant</TableHeaderCell>
+              <TableHeaderCell className="px-3 text-right">Conversations</TableHeaderCell>
+              <TableHeaderCell className="px-3 text-right">Cost / conversation</TableHeaderCell>
+              <TableHeaderCell className="px-3 text-right">Latency p50 / p95</TableHeaderCell>
+              <TableHeaderCell className="px-3 text-right">Errors</TableHeaderCell>
+              <TableHeaderCell className="px-3 text-right">Fallbacks</TableHeaderCell>
+              <TableHeaderCell className="px-3">Feedback</TableHeaderCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {variants.map((variant) => (
               <TableRow key={variant.key} data-testid="variant-row" data-variant={variant.key}>
-                <TableCell>
+                <TableCell className="px-3 align-top">
                   <span className="font-medium text-gray-900">{variant.key}</span>
                   {experiment.winnerVariant === variant.key ? <span className="ml-1 text-xs font-medium text-violet-700">(winner)</span> : null}
                   <span className="block font-mono text-xs text-gray-500">
                     {variant.provider} · {variant.model}
                   </span>
-                  <span className="block text-xs text-gray-500">routing {variant.routing ? "on" : "off"}</span>
+                  <span className="block text-xs text-gray-500" data-testid="variant-weight">
+                    routing {variant.routing ? "on" : "off"} · weight {variant.weight}
+                    {totalWeight > 0 ? ` (${Math.round((variant.weight * 100) / totalWeight)}%)` : ""}
+                  </span>
+                  {canPick ? (
+                    <span className="mt-1 block">
+                      <ExperimentWinnerButton experiment={experiment} variant={variant} />
+                    </span>
+                  ) : null}
                 </TableCell>
-                <TableCell className="text-right tabular-nums">
-                  {variant.weight}
-                  <span className="block text-xs text-gray-500">{totalWeight > 0 ? `${Math.round((variant.weight * 100) / totalWeight)}%` : "—"}</span>
+                <TableCell className="px-3 text-right align-top tabular-nums">
+                  <span data-testid="variant-conversations">{formatCount(variant.conversations)}</span>
+                  <span className="block text-xs text-gray-500">
+                    <span data-testid="variant-messages">{formatCount(variant.messages)}</span> messages
+                  </span>
                 </TableCell>
-                <TableCell className="text-right tabular-nums" data-testid="variant-conversations">
-                  {formatCount(variant.conversations)}
+                <TableCell className="px-3 text-right align-top tabular-nums" data-testid="variant-cost">
+                  {variant.costPerConversationUsd === null ? "—" : formatMoney(variant.costPerConversationUsd, "USD", COST_DIGITS)}
+                  <span className="block text-xs text-gray-500">{variant.messages > 0 ? `${formatMoney(variant.costUsd, "USD", COST_DIGITS)} total` : ""}</span>
                 </TableCell>
-                <TableCell className="text-right tabular-nums" data-testid="variant-messages">
-                  {formatCount(variant.messages)}
-                </TableCell>
-                <TableCell className="text-right tabular-nums" data-testid="variant-cost">
-                  {variant.costPerConversationUsd === null ? "—" : formatMoney(variant.costPerConversationUsd)}
-                  <span className="block text-xs text-gray-500">{variant.messages > 0 ? `${formatMoney(variant.costUsd)} total` : ""}</span>
-                </TableCell>
-                <TableCell className="text-right tabular-nums" data-testid="variant-latency">
+                <TableCell className="px-3 text-right align-top tabular-nums" data-testid="variant-latency">
                   {milliseconds(variant.latencyP50Ms)}
                   <span className="block text-xs text-gray-500">{milliseconds(variant.latencyP95Ms)}</span>
                 </TableCell>
-                <TableCell className="text-right tabular-nums" data-testid="variant-errors">
+                <TableCell className="px-3 text-right align-top tabular-nums" data-testid="variant-errors">
                   {percent(variant.errorRate)}
                   <span className="block text-xs text-gray-500">{variant.errors > 0 ? `${formatCount(variant.errors)} failed` : ""}</span>
                 </TableCell>
-                <TableCell className="text-right tabular-nums" data-testid="variant-fallbacks">
+                <TableCell className="px-3 text-right align-top tabular-nums" data-testid="variant-fallbacks">
                   {percent(variant.fallbackRate)}
                 </TableCell>
-                <TableCell>
+                <TableCell className="px-3 align-top">
                   <Feedback variant={variant} />
                 </TableCell>
-                {canPick ? (
-                  <TableCell className="text-right">
-                    <ExperimentWinnerButton experiment={experiment} variant={variant} />
-                  </TableCell>
-                ) : null}
               </TableRow>
             ))}
           </TableBody>

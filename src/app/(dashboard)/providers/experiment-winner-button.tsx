@@ -44,40 +44,43 @@ export function ExperimentWinnerButton({
       >
         Pick winner
       </button>
+      {/* Mounted inside a table cell: the dialog must not inherit its alignment or nowrap. */}
       {open ? (
-        <ActionDialog
-          title={`Make "${variant.key}" the winner?`}
-          description={
-            <>
-              It becomes <strong>{client}</strong>&apos;s provider override: the next chat request is answered by {variant.provider} · {variant.model}
-              {experiment.status === "stopped" ? "." : ", and the experiment stops."} Both changes are recorded in the audit log.
-            </>
-          }
-          onClose={close}
-          testId="experiment-winner-dialog"
-        >
-          <div className="space-y-4">
-            <ConfirmSummary
-              rows={[
-                { label: "Experiment", value: experiment.name },
-                { label: "Client", value: client },
-                { label: "Provider override", value: <strong>{`${variant.provider} · ${variant.model}`}</strong> },
-                { label: "Model routing", value: variant.routing ? "on" : "off" },
-                { label: "Experiment status", value: experiment.status === "stopped" ? "stopped" : `${experiment.status} → stopped` },
-              ]}
-            />
-            <ServerError message={pick.error ? experimentErrorMessages(pick.error as TExperimentError).join("; ") : null} />
-            <DialogFooter
-              onCancel={close}
-              confirmLabel="Pick winner"
-              pendingLabel="Saving…"
-              pending={pick.isPending}
-              confirmClassName={BILLING_PRIMARY_BUTTON}
-              cancelClassName={BILLING_SECONDARY_BUTTON}
-              onConfirm={() => pick.mutate({ experimentId: experiment.id, variantKey: variant.key })}
-            />
-          </div>
-        </ActionDialog>
+        <div className="whitespace-normal text-left">
+          <ActionDialog
+            title={`Make "${variant.key}" the winner?`}
+            description={
+              <>
+                It becomes <strong>{client}</strong>&apos;s provider override: the next chat request is answered by {variant.provider} · {variant.model}
+                {experiment.status === "stopped" ? "." : ", and the experiment stops."} Both changes are recorded in the audit log.
+              </>
+            }
+            onClose={close}
+            testId="experiment-winner-dialog"
+          >
+            <div className="space-y-4">
+              <ConfirmSummary
+                rows={[
+                  { label: "Experiment", value: experiment.name },
+                  { label: "Client", value: client },
+                  { label: "Provider override", value: <strong>{`${variant.provider} · ${variant.model}`}</strong> },
+                  { label: "Model routing", value: variant.routing ? "on" : "off" },
+                  { label: "Experiment status", value: experiment.status === "stopped" ? "stopped" : `${experiment.status} → stopped` },
+                ]}
+              />
+              <ServerError message={pick.error ? experimentErrorMessages(pick.error as TExperimentError).join("; ") : null} />
+              <DialogFooter
+                onCancel={close}
+                confirmLabel="Pick winner"
+                pendingLabel="Saving…"
+                pending={pick.isPending}
+                confirmClassName={BILLING_PRIMARY_BUTTON}
+                cancelClassName={BILLING_SECONDARY_BUTTON}
+                onConfirm={() => pick.mutate({ experimentId: experiment.id, variantKey: variant.key })}
+              />
+            </div>
+          </ActionDialog>
+        </div>
       ) : null}
     </>
   );
