@@ -45,6 +45,8 @@ export type TDemoDataset = {
   events: TDemoUsageEvent[];
   conversations: TDemoConversation[];
   messages: TDemoMessage[];
+  /** Calls every provider failed: no usage event, a failed ChatAttempt with the model tried (provider health). */
+  failedAttempts: Prisma.ChatAttemptCreateManyInput[];
 };
 
 const PRICES = new Map<string, TModelPrice>(DEMO_MODEL_PRICES.map((p) => [`${p.provider}/${p.model}`, p]));
@@ -103,6 +105,7 @@ export function generateClientUsage(client: TSeededClient, plan: TPlanDefinition
   const events: TDemoUsageEvent[] = [];
   const conversations: TDemoConversation[] = [];
   const messages: TDemoMessage[] = [];
+  const failedAttempts: Prisma.ChatAttemptCreateManyInput[] = [];
 
   const anchorMs = reference.anchor.getTime();
   const windowMs = reference.windowStart.getTime();
@@ -175,12 +178,13 @@ export function generateClientUsage(client: TSeededClient, plan: TPlanDefinition
       const statusRoll = rng();
       const toolRoll = rng();
       const toolCount = rng() < 0.3 ? 2 : 1;
-      const modelRef =
+      const fallbackRef =
         fallbackRoll < FALLBACK_SHARE[0]! && chain[0]
           ? chain[0]
           : fallbackRoll < FALLBACK_SHARE[0]! + FALLBACK_SHARE[1]! && chain[1]
             ? chain[1]
-            : mix[weightedIndex(rng, mix.map((m) => m.weight))]!.ref;
+            : undefined;
+      const modelRef = fallbackRef ?? mix[weightedIndex(rng, mix.map((m) => m.weight))]!.ref;
       const status = statusRoll < ERROR_SHARE ? "error" : statusRoll < ERROR_SHARE + PARTIAL_SHARE ? "partial" : "success";
       const toolCalls: Record<string, number> = {};
       if (toolsEnabled && status !== "error" && toolRoll < TOOL_SHARE) {
@@ -201,7 +205,23 @@ export function generateClientUsage(client: TSeededClient, plan: TPlanDefinition
       // A failed call still draws its latency: the draws of the calls after it stay put.
       const latency = status === "error" ? (rng() < 0.4 ? 30_000 : 200 + Math.floor(rng() * 1_300)) : latencyMs(rng, modelRef, outputTokens);
 
-      if (status === "error" || call.atMs < createdMs || call.atMs > virtualEndMs || call.atMs >= endMs || refused.has(call.conversation)) return;
+      if (call.atMs < createdMs || call.atMs > virtualEndMs || call.atMs >= endMs || refused.has(call.conversation)) return;
+      if (status === "error") {
+        const failedAt = new Date(realMs(call.atMs));
+        failedAttempts.push({
+          clientId: client.id,
+          idempotencyKey: `seed-${client.slug}-${dayKey}-${index}`,
+          requestHash: "seed",
+          status: "failed",
+          leaseExpiresAt: failedAt,
+          reservations: [],
+          provider: modelRef.provider,
+          model: modelRef.model,
+          createdAt: failedAt,
+          updatedAt: failedAt,
+        });
+        return;
+      }
       const cost = costOfCall(demoModelPrice(modelRef), { inputTokens, cachedInputTokens, outputTokens });
       // What the plan's enforcement would have refused never became a usage event.
       const m = month!;
@@ -248,6 +268,7 @@ export function generateClientUsage(client: TSeededClient, plan: TPlanDefinition
         latencyMs: latency,
         status,
         costUsd: cost.toFixed(10),
+        fallback: fallbackRef !== undefined,
       });
 
       if (!client.withConversations || dayMs < conversationsFromMs) return;
@@ -281,5 +302,5 @@ export function generateClientUsage(client: TSeededClient, plan: TPlanDefinition
       conversation.lastMessageAt = answeredAt;
     });
   }
-  return { events, conversations, messages };
+  return { events, conversations, messages, failedAttempts };
 }

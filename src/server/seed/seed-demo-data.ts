@@ -16,6 +16,7 @@
 // as decimal strings (NUMERIC(20,10)); no float touches an amount.
 import { env } from "@/env";
 import type { InvoiceStatus } from "@/generated/prisma/enums";
+import type { Prisma } from "@/generated/prisma/client";
 import { clockNow } from "@/server/clock";
 import type { TDb } from "@/server/db/client";
 import { rebuildUsageCounters } from "@/server/usage/rebuild-usage-counters";
@@ -100,6 +101,7 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
   const planByKey = new Map(plans.map((p) => [p.key, p]));
   const allConversations: TDemoConversation[] = [];
   const allMessages: TDemoMessage[] = [];
+  const failedAttempts: Prisma.ChatAttemptCreateManyInput[] = [];
   let pending: TDemoUsageEvent[] = [];
   let usageEvents = 0;
   for (const client of clients) {
@@ -107,6 +109,7 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
     for (const event of dataset.events) pending.push(event);
     allConversations.push(...dataset.conversations);
     allMessages.push(...dataset.messages);
+    failedAttempts.push(...dataset.failedAttempts);
     if (pending.length >= EVENT_FLUSH) {
       usageEvents += await insertUsageEvents(db, pending);
       pending = [];
@@ -114,6 +117,7 @@ export async function seedDemoData(db: TDb, options: TSeedDemoDataOptions = {}):
   }
   usageEvents += await insertUsageEvents(db, pending);
   await db.chatAttempt.createMany({ data: abandonedAttemptRows(clients, reference), skipDuplicates: true });
+  await insertInBatches(failedAttempts, (data) => db.chatAttempt.createMany({ data, skipDuplicates: true }));
   const usageTime = lap();
 
   const conversations = await insertInBatches(allConversations, (data) => db.conversation.createMany({ data, skipDuplicates: true }));

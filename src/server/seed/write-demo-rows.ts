@@ -93,14 +93,14 @@ export async function insertUsageEvents(db: TDb, rows: readonly TDemoUsageEvent[
     count: await db.$executeRawUnsafe(
       `INSERT INTO "UsageEvent" ("id", "clientId", "conversationId", "idempotencyKey", "occurredAt", "provider", "model",
          "inputTokens", "cachedInputTokens", "outputTokens", "tokensEstimated", "toolCalls", "toolCallCount", "latencyMs",
-         "status", "costUsd")
+         "status", "costUsd", "fallback")
        SELECT r."id", r."clientId", r."conversationId", r."idempotencyKey", r."occurredAt", r."provider", r."model",
          r."inputTokens", r."cachedInputTokens", r."outputTokens", r."tokensEstimated", r."toolCalls", r."toolCallCount",
-         r."latencyMs", r."status"::"UsageStatus", r."costUsd"
+         r."latencyMs", r."status"::"UsageStatus", r."costUsd", coalesce(r."fallback", false)
        FROM jsonb_to_recordset($1::jsonb) AS r("id" uuid, "clientId" uuid, "conversationId" uuid, "idempotencyKey" text,
          "occurredAt" timestamptz, "provider" text, "model" text, "inputTokens" int, "cachedInputTokens" int,
          "outputTokens" int, "tokensEstimated" boolean, "toolCalls" jsonb, "toolCallCount" int, "latencyMs" int,
-         "status" text, "costUsd" numeric)
+         "status" text, "costUsd" numeric, "fallback" boolean)
        ON CONFLICT DO NOTHING`,
       // Dates serialise as ISO-8601 UTC; costUsd is already a decimal string, so no float is involved.
       JSON.stringify(batch),

@@ -109,6 +109,17 @@ describeEachDatabase("demo seed", (testDb) => {
     expect(mismatches).toEqual([]);
   });
 
+  it("failed calls are failed attempts with the model tried, and fallback answers are marked: provider health has data", async () => {
+    const { sql } = testDb();
+    const [failed] = await sql.query<{ n: number; unnamed: number }>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE provider IS NULL OR model IS NULL)::int AS unnamed FROM "ChatAttempt" WHERE status = 'failed'`,
+    );
+    expect(failed!.n).toBeGreaterThan(0);
+    expect(failed!.unnamed).toBe(0);
+    const [fallbacks] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "UsageEvent" WHERE fallback`);
+    expect(fallbacks!.n).toBeGreaterThan(0);
+  });
+
   it("every usage counter of every client and period is the sum over its usage events", async () => {
     const { sql } = testDb();
     const [events] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "UsageEvent"`);
