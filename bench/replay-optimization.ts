@@ -55,6 +55,8 @@ type TRunStats = {
   /** |ours - reported| / reported, per answered call. */
   tokenErrors: number[];
   replyMismatches: number;
+  /** The generator's kind of each answered message: [routed cheap, answered]. */
+  byKind: Map<string, [number, number]>;
 };
 
 const newStats = (): TRunStats => ({
@@ -72,6 +74,7 @@ const newStats = (): TRunStats => ({
   decidedBy: new Map(),
   tokenErrors: [],
   replyMismatches: 0,
+  byKind: new Map(),
 });
 
 async function main(): Promise<void> {
@@ -146,6 +149,8 @@ async function main(): Promise<void> {
             stats.cost = stats.cost.plus(cost);
             stats.dropped += plan.dropped;
             if (plan.route === "cheap") stats.cheap += 1;
+            const kind = stats.byKind.get(turn.kind) ?? [0, 0];
+            stats.byKind.set(turn.kind, [kind[0] + (plan.route === "cheap" ? 1 : 0), kind[1] + 1]);
             stats.tokenErrors.push(Math.abs(plan.promptTokensAfter - usage.inputTokens) / usage.inputTokens);
             if (served.result.text !== turn.reply) stats.replyMismatches += 1;
             // As settleChat stores the exchange: the user's message as typed, the reply as answered.
@@ -185,9 +190,13 @@ async function main(): Promise<void> {
 
 /** The commit measured, and whether the files planPrompt runs had uncommitted changes (others edit the same tree). */
 function codeVersion(): string {
-  const git = (...gitArgs: string[]) => execFileSync("git", gitArgs, { cwd: ROOT, encoding: "utf8" }).trim();
-  const dirty = git("status", "--porcelain", "--", "src/server/chat", "src/server/llm", "src/shared");
-  return `commit ${git("rev-parse", "--short", "HEAD")}${dirty ? `, with uncommitted changes in ${dirty.split("\n").map((line) => line.slice(3)).join(", ")}` : ", src/server/chat, src/server/llm and src/shared as committed"}`;
+  const git = (...gitArgs: string[]) => execFileSync("git", gitArgs, { cwd: ROOT, encoding: "utf8" });
+  const dirty = git("status", "--porcelain", "--", "src/server/chat", "src/server/llm", "src/shared")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.slice(3));
+  const head = git("rev-parse", "--short", "HEAD").trim();
+  return `commit ${head}${dirty.length > 0 ? `, with uncommitted changes (other people's work in progress) in ${dirty.join(", ")}` : ", src/server/chat, src/server/llm and src/shared as committed"}`;
 }
 
 function runCpuChild(provider: TLlmProviderName, breakdown: boolean): Promise<TCpuResult> {
@@ -278,6 +287,8 @@ function report(input: {
     if (optimized.decidedBy.size > 0) {
       const decided = [...optimized.decidedBy].sort((a, b) => b[1] - a[1]);
       lines.push(`Routing decisions, all steps on (decidedBy): ${decided.map(([k, n]) => `${k} ${int(n)} (${pct(n, optimized.answered)})`).join(", ")}.`, "");
+      const kinds = [...optimized.byKind].sort((a, b) => b[1][0] / b[1][1] - a[1][0] / a[1][1]);
+      lines.push(`Routed cheap by the generator's kind of message: ${kinds.map(([k, [cheap, all]]) => `${k} ${int(cheap)}/${int(all)} (${pct(cheap, all)})`).join(", ")}.`, "");
     }
   }
 
@@ -305,19 +316,28 @@ function report(input: {
   lines.push("#### planPrompt CPU per request (child process per provider, sequential, after a warm-up on 200 other conversations)", "");
   lines.push(
     table(
-      ["provider (all steps on)", "calls", "wall p50 ms", "wall p95 ms", "wall mean ms", "CPU p50 ms", "CPU p95 ms", "CPU mean ms", "p50 < 0.3 ms"],
+      ["provider (all steps on)", "calls", "wall p50 ms", "wall p95 ms", "wall mean ms", "CPU p50 ms", "CPU p95 ms", "CPU p99 ms", "CPU mean ms", "CPU p50 < 0.3 ms"],
       SETUPS.map((setup) => {
         const c = cpu[setup.provider]!;
-        return [setup.provider, int(c.calls), ms(c.wall.p50), ms(c.wall.p95), ms(c.wall.mean), ms(c.cpu.p50), ms(c.cpu.p95), ms(c.cpu.mean), c.wall.p50 < 0.3 ? "met" : "**missed**"];
+        return [setup.provider, int(c.calls), ms(c.wall.p50), ms(c.wall.p95), ms(c.wall.mean), ms(c.cpu.p50), ms(c.cpu.p95), ms(c.cpu.p99), ms(c.cpu.mean), c.cpu.p50 < 0.3 ? "met" : "**missed**"];
       }),
     ),
     "",
   );
   lines.push(
-    `Where the time goes (openai, a copy of planPrompt with a timer per step, same order and cache state; mean / p95 ms per request, wall): ${breakdown
-      .steps!.map((step) => `${step.name} ${ms(step.mean)} / ${ms(step.p95)}`)
-      .join("; ")}. The copy's total: mean ${ms(breakdown.wall.mean)}, p50 ${ms(breakdown.wall.p50)}, p95 ${ms(breakdown.wall.p95)}. ` +
-      `The route step's parts, timed apart (p50 / mean / p95 ms): ${breakdown.parts!.map((part) => `${part.name} ${ms(part.p50)} / ${ms(part.mean)} / ${ms(part.p95)}`).join("; ")}.`,
+    `Where the time goes (openai, all steps on): a copy of planPrompt with a CPU timer (process.cpuUsage) around each step, same calls, order and cache state; ms per request, p50 / mean / p95 / p99:`,
+    "",
+    table(
+      ["step", "p50", "mean", "p95", "p99"],
+      [...breakdown.steps!, { name: "the copy's total", ...breakdown.wall }].map((step) => [step.name, ms(step.p50), ms(step.mean), ms(step.p95), ms(step.p99)]),
+    ),
+    "",
+    "Parts timed apart after each plan (what a proposed change would leave; no cache involved):",
+    "",
+    table(
+      ["part", "p50", "mean", "p95", "p99"],
+      breakdown.parts!.map((part) => [part.name, ms(part.p50), ms(part.mean), ms(part.p95), ms(part.p99)]),
+    ),
     "",
   );
   return lines.join("\n");

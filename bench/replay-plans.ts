@@ -12,7 +12,7 @@ import { fitToBudget } from "@/server/llm/context/budget";
 import { compressLosslessly } from "@/server/llm/context/lossless";
 import { loadTokenizer } from "@/server/llm/context/tokenizers";
 import type { TChatMessage, TLlmProviderName } from "@/server/llm/provider";
-import { messageFeatures } from "@/server/llm/routing/features";
+import { messageFeatures, TOOL_INTENT_RULES } from "@/server/llm/routing/features";
 import { chooseCheapModel, routeMessage } from "@/server/llm/routing/route";
 import { DEMO_MODEL_PRICES } from "@/server/seed/demo-catalogue";
 import { ZPlanOptimization, type TPlanOptimization } from "@/shared/plan-optimization";
@@ -84,22 +84,31 @@ export async function planOrRefuse(input: TPromptPlanInput): Promise<TPromptPlan
 // ---------------------------------------------------------------------------------------
 // CPU per planPrompt
 
-type TSummary = { p50: number; p95: number; mean: number };
+type TSummary = { p50: number; p95: number; p99: number; mean: number };
 export type TCpuResult = { calls: number; wall: TSummary; cpu: TSummary; steps?: Array<{ name: string } & TSummary>; parts?: Array<{ name: string } & TSummary> };
 
 function summarize(values: number[]): TSummary {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-  return { p50: at(50), p95: at(95), mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length) };
+  return { p50: at(50), p95: at(95), p99: at(99), mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length) };
 }
 
 const STEP_NAMES = ["route (features + rules)", "loadTokenizer (await)", "count the prompt", "compress: parse, dedupe, render", "compress: its two counts", "budget: counts", "budget: search and copy"] as const;
 
-/** planPrompt's steps (degradation left out: no cost limit here), each timed; the same calls in the same order. */
+/** This process's CPU time in ms (all threads: GC helpers included). On a shared machine steadier than wall time. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * planPrompt's steps (degradation left out: no cost limit here; no summary), each timed in
+ * CPU ms (process.cpuUsage, about 1 µs per reading); the same calls in the same order.
+ */
 async function timedPlan(input: TPromptPlanInput, steps: number[]): Promise<void> {
-  let t = performance.now();
+  let t = cpuMs();
   const lap = (step: number) => {
-    const now = performance.now();
+    const now = cpuMs();
     steps[step]! += now - t;
     t = now;
   };
@@ -119,9 +128,9 @@ async function timedPlan(input: TPromptPlanInput, steps: number[]): Promise<void
   lap(2);
   let countMs = 0;
   const timedCount = (messages: readonly TChatMessage[]) => {
-    const started = performance.now();
+    const started = cpuMs();
     const n = tokenizer.countPromptTokens(messages);
-    countMs += performance.now() - started;
+    countMs += cpuMs() - started;
     return n;
   };
   let messages = original;
@@ -164,26 +173,36 @@ export async function cpuChild(provider: TLlmProviderName, count: number, breakd
     const wall: number[] = [];
     const perStep: number[][] = STEP_NAMES.map(() => []);
     // The route step's parts, timed apart after each plan (they touch no cache).
-    const parts: Record<string, number[]> = { "route: messageFeatures": [], "route: messageFeatures, messages > 1,000 chars": [], "route: chooseCheapModel (decimal prices)": [] };
+    const parts: Record<string, number[]> = { "route: messageFeatures": [], "route: messageFeatures, messages > 1,000 chars": [], "route: the tool rules alone, messages > 1,000 chars": [], "route: chooseCheapModel (decimal prices)": [], "compress: the new message alone": [] };
     await replayPlans(conversations, setup, null, async (input) => {
       const steps = STEP_NAMES.map(() => 0);
-      const started = performance.now();
+      const started = cpuMs();
       try {
         await timedPlan(input, steps);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
       }
-      wall.push(performance.now() - started);
+      wall.push(cpuMs() - started);
       steps.forEach((value, index) => perStep[index]!.push(value));
       const messages: TChatMessage[] = [...input.history, { role: "user", content: input.message }];
-      let t = performance.now();
+      let t = cpuMs();
       messageFeatures(messages);
-      const featuresMs = performance.now() - t;
+      const featuresMs = cpuMs() - t;
       parts["route: messageFeatures"]!.push(featuresMs);
-      if (input.message.length > 1000) parts["route: messageFeatures, messages > 1,000 chars"]!.push(featuresMs);
-      t = performance.now();
+      if (input.message.length > 1000) {
+        parts["route: messageFeatures, messages > 1,000 chars"]!.push(featuresMs);
+        // What is left when a message over maxChars skips the question-type rules (its route is primary whatever its type).
+        t = cpuMs();
+        TOOL_INTENT_RULES.find((rule) => rule.pattern.test(input.message.trim()));
+        parts["route: the tool rules alone, messages > 1,000 chars"]!.push(cpuMs() - t);
+      }
+      t = cpuMs();
       chooseCheapModel({ rules: input.optimization.routing, primary: input.primary, chain: input.fallbacks, catalogue: input.catalogue });
-      parts["route: chooseCheapModel (decimal prices)"]!.push(performance.now() - t);
+      parts["route: chooseCheapModel (decimal prices)"]!.push(cpuMs() - t);
+      // What compression would cost if each stored message's parse were kept (history messages never change).
+      t = cpuMs();
+      compressLosslessly([{ role: "user", content: input.message }], { count: () => 0 });
+      parts["compress: the new message alone"]!.push(cpuMs() - t);
     });
     const cpu = summarize([]);
     return {
