@@ -168,7 +168,9 @@ export function OptimizationSection({
               hint={
                 hasBudget
                   ? "The turns the budget leaves out become one summary, written once by the cheapest model (metered) and reused."
-                  : "Needs a context budget: the summary replaces the turns the budget leaves out."
+                  : state.summarizeOlderTurns
+                    ? "No context budget is set: set one, or untick this."
+                    : "Needs a context budget: the summary replaces the turns the budget leaves out."
               }
               checked={state.summarizeOlderTurns}
               // Left enabled while ticked, so a plan saved with it on can still be unticked.
