@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { TChatMessage } from "../provider";
 import {
   ANTHROPIC_TOKENS_PER_MESSAGE,
+  OLLAMA_PROMPT_TOKENS,
   OLLAMA_TOKENS_PER_MESSAGE,
   countPromptTokens,
   countTokens,
@@ -69,7 +70,7 @@ describe("approximated counts", () => {
     const llama = await loadTokenizer("ollama", "llama3.1:8b");
     expect(llama).toMatchObject({ encoding: "cl100k_base", exact: false });
     expect(llama.countTokens("日本語のテキスト")).toBe(8);
-    expect(llama.countPromptTokens([{ role: "user", content: "hello world" }])).toBe(2 + OLLAMA_TOKENS_PER_MESSAGE);
+    expect(llama.countPromptTokens([{ role: "user", content: "hello world" }])).toBe(OLLAMA_PROMPT_TOKENS + 2 + OLLAMA_TOKENS_PER_MESSAGE);
   });
 });
 
