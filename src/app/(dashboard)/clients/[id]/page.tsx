@@ -47,6 +47,7 @@ export default async function ClientPage({ params, searchParams }: TPageProps) {
   const [{ id }, query] = await Promise.all([params, searchParams]);
   const [client, session] = await Promise.all([loadClient(id), getSession()]);
   if (!client) notFound();
+  const degraded = await api.clients.degradedMessages({ clientId: client.id });
   const canEdit = session?.user.role === "admin";
   const tab: TTab = readChoice(query, "tab", TABS.map((t) => t.key)) ?? "overview";
   const overview =
@@ -67,6 +68,16 @@ export default async function ClientPage({ params, searchParams }: TPageProps) {
         <PlanBadge planKey={client.plan.key} name={client.plan.name} />
         <ClientStatusBadge status={client.status} />
         <span className="text-sm text-gray-500">{client.slug}</span>
+        {degraded.count > 0 ? (
+          <Link
+            href={`/clients/${client.id}?tab=provider`}
+            data-testid="client-degraded-badge"
+            title="Past the plan's share of its cost limit, messages go to the cheaper model instead of being refused."
+            className="rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-inset ring-amber-300 hover:bg-amber-200"
+          >
+            Degraded: {degraded.count.toLocaleString("en-US")} message{degraded.count === 1 ? "" : "s"} on the cheaper model this month
+          </Link>
+        ) : null}
       </div>
 
       <TabLinks
