@@ -27,7 +27,7 @@ export type TChatContext = {
   key: TKeyRow | null;
   /** Prices in effect at the request's instant, by "provider/model"; a model absent here is free (Ollama). */
   prices: Map<string, TModelPrice>;
-  /** Every model with a price in effect that may still be chosen (not retired): what routing picks from. */
+  /** Every model with a price in effect, retired ones flagged: what routing picks from (never a retired one). */
   catalogue: TPricedModel[];
   override: { provider: string; model: string | null } | null;
   fallbackChain: TProviderChain;
@@ -185,7 +185,7 @@ export async function loadChatContext(
     client,
     key,
     prices: new Map(found.prices.map(({ provider, model, retired: _retired, ...price }) => [`${provider}/${model}`, price])),
-    catalogue: found.prices.filter((price) => !price.retired),
+    catalogue: found.prices,
     routingEnabled: found.routingEnabled,
     experiment: found.experiment,
     costUsedUsd: found.costUsedUsd,

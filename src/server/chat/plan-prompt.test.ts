@@ -75,6 +75,29 @@ describe("planning a chat prompt", () => {
     expect((await planPrompt(input({ optimization: { degradeAtCostPercent: 50 } }))).route).toBe("primary");
   });
 
+  it("never picks a retired model, not even a free Ollama one, while a retired primary still answers and routes", async () => {
+    const catalogue = [
+      ...CATALOGUE.map((price) => (price.model === "gpt-4o-mini" ? { ...price, retired: true } : price)),
+      { provider: "ollama", model: "llama2", inputPer1M: "0", outputPer1M: "0", retired: true },
+    ];
+    const fallbacks = [{ provider: "ollama" as const, model: "llama2" }];
+    const routed = await planPrompt(input({ message: "What are your opening hours?", catalogue, fallbacks, optimization: { routing: { enabled: true } } }));
+    expect(routed).toMatchObject({ route: "primary", routeReason: expect.stringMatching(/^kept: no cheaper model/) });
+    const degraded = await planPrompt(input({ catalogue, fallbacks, cost: { usedUsd: "90", limitUsd: "100" }, optimization: { degradeAtCostPercent: 80 } }));
+    expect(degraded).toMatchObject({ route: "primary", routeReason: "kept: 90% of the cost limit used (degrades at 80%), but no cheaper model" });
+    const summarized = await planPrompt(
+      input({ history: history(6), catalogue, fallbacks, optimization: { contextBudgetTokens: 400, summarizeOlderTurns: true } }),
+    );
+    expect(summarized.toSummarize!.model).toEqual({ provider: "openai", model: "gpt-4o" });
+
+    const retiredPrimary = CATALOGUE.map((price) => (price.model === "gpt-4o" ? { ...price, retired: true } : price));
+    const fromRetired = await planPrompt(input({ message: "What are your opening hours?", catalogue: retiredPrimary, optimization: { routing: { enabled: true } } }));
+    expect(fromRetired.chain.slice(0, 2)).toEqual([
+      { provider: "openai", model: "gpt-4o-mini" },
+      { provider: "openai", model: "gpt-4o" },
+    ]);
+  });
+
   it("the budget hands the stored turns it left out back for summarizing, by the cheapest configured model", async () => {
     const conversation = history(6);
     const plan = await planPrompt(input({ history: conversation, optimization: { contextBudgetTokens: 400, summarizeOlderTurns: true } }));

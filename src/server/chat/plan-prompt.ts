@@ -39,7 +39,7 @@ export type TPromptPlanInput = {
   primary: TModelRef;
   /** The client's fallback chain, in order. */
   fallbacks: TProviderChain;
-  /** Prices in effect of the models that may be chosen (retired models left out). */
+  /** Prices in effect, retired models flagged (never chosen by routing, degradation or summaries). */
   catalogue: readonly TPricedModel[];
   /** The month's cost so far (settled + reserved) against the plan's costLimitUSD; null without a limit. */
   cost: { usedUsd: string; limitUsd: string } | null;
@@ -139,7 +139,8 @@ export async function planPrompt(input: TPromptPlanInput): Promise<TPromptPlan> 
   if (budget !== null && promptTokensAfter > budget) {
     const fit = fitToBudget(messages, { budgetTokens: budget, count });
     // The summary itself may not fit beside a long message: then the turns go without it.
-    if (fit.overBudget && prefix.length > 0) return planPrompt({ ...input, summary: null });
+    // Nothing is summarized again then: the turns it left out are mostly the summary's own.
+    if (fit.overBudget && prefix.length > 0) return { ...(await planPrompt({ ...input, summary: null })), toSummarize: null };
     if (fit.overBudget) {
       throw new AppError("PROMPT_OVER_BUDGET", `The message is longer than the plan's context budget (${fit.tokensAfter} tokens > ${budget}); send a shorter message.`, {
         field: "message",

@@ -36,6 +36,7 @@ function summarizeLeftOutTurns(db: TDbClient, prepared: TPreparedChat, job: NonN
     provider,
     model,
     price: prepared.context.prices.get(`${provider.name}/${model}`) ?? null,
+    limits: prepared.context.plan.limits,
     alerts: chatAlertRules(prepared.context.plan),
     clock: prepared.clock,
   });

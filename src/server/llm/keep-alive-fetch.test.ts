@@ -5,8 +5,12 @@ import { keepAliveFetch } from "./keep-alive-fetch";
 
 type TServer = { url: string; received: number; close(): Promise<void> };
 
-/** A server that answers "ok", except that `drop(n, perSocket)` resets the n-th request (overall, and of its connection). */
-async function startServer(drop: (overall: number, onSocket: number) => boolean): Promise<TServer> {
+/**
+ * A server that answers "ok", except that `drop(n, perSocket)` resets the n-th request
+ * (overall, and of its connection), after `dropAfterMs` (0: at once, like a server closing
+ * an idle connection; more: like a proxy dropping a call being answered).
+ */
+async function startServer(drop: (overall: number, onSocket: number) => boolean, dropAfterMs = 0): Promise<TServer> {
   let received = 0;
   const perSocket = new WeakMap<object, number>();
   const server = http.createServer((req, res) => {
@@ -15,7 +19,7 @@ async function startServer(drop: (overall: number, onSocket: number) => boolean)
     perSocket.set(req.socket, onSocket);
     req.resume();
     req.on("end", () => {
-      if (drop(received, onSocket)) req.socket.destroy();
+      if (drop(received, onSocket)) setTimeout(() => req.socket.destroy(), dropAfterMs);
       else res.end("ok");
     });
   });
@@ -50,6 +54,13 @@ describe("the keep-alive fetch", () => {
     const second = await post(server.url);
     expect(await second.text()).toBe("ok");
     expect(server.received).toBe(3);
+  });
+
+  it("does not send again when a reused connection is reset while the server was answering: that call may be billed", async () => {
+    server = await startServer((_, onSocket) => onSocket === 2, 600);
+    expect(await (await post(server.url)).text()).toBe("ok");
+    await expect(post(server.url)).rejects.toThrow(/fetch failed/);
+    expect(server.received).toBe(2);
   });
 
   it("does not send again when a fresh connection is reset: the caller sees the failure", async () => {

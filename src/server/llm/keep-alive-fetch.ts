@@ -42,13 +42,19 @@ export const keepAliveFetch: typeof fetch = async (input, init) => {
 
 /**
  * A server may close an idle keep-alive connection just as we reuse it: the request then
- * fails with ECONNRESET (or EPIPE) before any byte of a response. The server never read
- * it, so it is sent once more on a new connection, as Node's documentation advises
- * (http: request.reusedSocket). A failure on a fresh connection, or after a response
- * began, is the caller's to see.
+ * fails with ECONNRESET (or EPIPE) at once, before any byte of a response, and the server
+ * never processed it, so it is sent once more on a new connection, as Node's
+ * documentation advises (http: request.reusedSocket). Only then: a reset that comes later
+ * than STALE_RESET_WINDOW_MS after the request was sent may be a server (or a proxy)
+ * dropping a call it was answering (an LLM generates for seconds before its headers), and
+ * sending that again could have the provider bill twice; a failure on a fresh connection,
+ * or after a response began, is the caller's to see too. Every resend is logged.
  */
-function isStaleSocket(request: http.ClientRequest, error: NodeJS.ErrnoException): boolean {
-  return request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE");
+const STALE_RESET_WINDOW_MS = 250;
+
+function isStaleSocket(request: http.ClientRequest, error: NodeJS.ErrnoException, sentAt: number | null): boolean {
+  const soon = sentAt === null || performance.now() - sentAt <= STALE_RESET_WINDOW_MS;
+  return request.reusedSocket && soon && (error.code === "ECONNRESET" || error.code === "EPIPE");
 }
 
 function send(url: URL, init: RequestInit | undefined, body: string | Uint8Array | null, signal: AbortSignal | null, retryStale: boolean): Promise<Response> {
@@ -62,9 +68,14 @@ function send(url: URL, init: RequestInit | undefined, body: string | Uint8Array
     const onAbort = () => request.destroy(abortError(signal!) as Error);
     signal?.addEventListener("abort", onAbort, { once: true });
     let responded = false;
+    let sentAt: number | null = null;
+    request.on("finish", () => {
+      sentAt = performance.now();
+    });
     request.on("error", (error: NodeJS.ErrnoException) => {
       signal?.removeEventListener("abort", onAbort);
-      if (retryStale && !responded && !signal?.aborted && isStaleSocket(request, error)) {
+      if (retryStale && !responded && !signal?.aborted && isStaleSocket(request, error, sentAt)) {
+        console.warn(`${init?.method ?? "GET"} ${url.origin}${url.pathname}: a reused keep-alive connection was reset before any response (${error.code}); sending once more on a new connection`);
         send(url, init, body, signal, false).then(resolve, reject);
         return;
       }

@@ -88,6 +88,8 @@ async function loadEvidence(db: TDbClient, clientId: string, from: Date, to: Dat
       SELECT e.provider, e.model, count(*)::int AS messages, SUM(e."costUsd")::text AS "costUsd"
         FROM "UsageEvent" e
        WHERE e."clientId" = ${clientId}::uuid AND e."occurredAt" >= ${from} AND e."occurredAt" < ${to}
+         -- Replies only: a conversation summary is not an answer to compare.
+         AND e.route IS DISTINCT FROM 'summary'
        GROUP BY e.provider, e.model
     ), voted AS (
       SELECT e.provider, e.model, count(*)::int AS votes, (count(*) FILTER (WHERE f.rating = 'up'))::int AS "upVotes"

@@ -52,7 +52,8 @@ export async function listClientModelCosts(db: TDbClient, rawInput: TListClientM
   const start = periodRange(months[0]!).start;
   const rows = await db.$queryRaw<TSqlRow[]>`
     SELECT to_char(e."occurredAt" AT TIME ZONE 'UTC', 'YYYY-MM') AS month, e.provider, e.model,
-           count(*)::int AS messages,
+           -- A conversation summary is a call, not a message: its tokens and cost count, not its row.
+           (count(*) FILTER (WHERE e.route IS DISTINCT FROM 'summary'))::int AS messages,
            SUM(e."inputTokens")::text AS "inputTokens",
            SUM(e."outputTokens")::text AS "outputTokens",
            SUM(e."costUsd")::text AS "costUsd"

@@ -14,7 +14,7 @@ import { periodOf } from "@/server/usage/period";
 import { clockNow } from "@/server/clock";
 import { assignVariant, type TExperimentVariant } from "@/server/experiments/assign-variant";
 import { omittedMarker } from "@/server/llm/context/budget";
-import { summariesSettled } from "@/server/chat/conversation-summary";
+import { summariesSettled, summaryIdempotencyKey } from "@/server/chat/conversation-summary";
 
 const servers = fakeProvidersForFile();
 
@@ -158,7 +158,11 @@ describeEachDatabase("LLM cost optimization on the chat path", (testDb) => {
     expect(summaryRequest.messages[1]!.content.match(/^(Customer|Assistant): /gm)).toHaveLength(left);
 
     // Metered under its own key, as tokens and cost but not as a message.
-    const summaryEvent = await db.usageEvent.findFirstOrThrow({ where: { clientId: chat.clientId, idempotencyKey: "summarize-1:summary" } });
+    const summaryEvent = await db.usageEvent.findFirstOrThrow({ where: { clientId: chat.clientId, idempotencyKey: summaryIdempotencyKey("summarize-1") } });
+    // It held its own attempt, settled like any call.
+    expect(await db.chatAttempt.findFirstOrThrow({ where: { clientId: chat.clientId, idempotencyKey: summaryIdempotencyKey("summarize-1") } })).toMatchObject({
+      status: "settled",
+    });
     expect(summaryEvent).toMatchObject({ model: "gpt-4o-mini", route: "summary", conversationId });
     expect(summaryEvent.costUsd.isZero()).toBe(false);
     const period = periodOf(clockNow());
@@ -178,6 +182,43 @@ describeEachDatabase("LLM cost optimization on the chat path", (testDb) => {
     const event = await db.usageEvent.findFirstOrThrow({ where: { clientId: chat.clientId, route: { not: "summary" } }, orderBy: { occurredAt: "desc" } });
     expect(event.promptTokensAfter).toBeLessThanOrEqual(500);
     expect(event.promptTokensBefore).toBeGreaterThan(event.promptTokensAfter!);
+  });
+
+  it("a summary is reserved against the plan's limits like any call: near the token limit it is skipped, not paid past the limit", async () => {
+    const { db } = testDb();
+    await ensureCheapPrices(db);
+    const chat = await createChatClient(db, { provider: "openai", model: "gpt-4o", limits: { messagesPerMonth: 100 } });
+    const paragraph = "Our warehouse in Lyon ships orders twice a day, and returns are handled within five working days. ";
+    let conversationId: string | undefined;
+    for (let turn = 0; turn < 5; turn += 1) {
+      const reply = await ask(chat.secretKey, { message: `Turn ${turn}: ${paragraph.repeat(12)}`, ...(conversationId ? { conversationId } : {}) });
+      conversationId = reply.body.conversationId;
+    }
+    const period = periodOf(clockNow());
+    const tokensUsed = await db.usageCounter.findUniqueOrThrow({ where: { clientId_period_metric: { clientId: chat.clientId, period, metric: "tokens" } } });
+    // Room for the next reply (its prompt fits the 500-token budget, plus 1,024 output), not for a summary of the left-out turns too.
+    const limit = Number(tokensUsed.value.toString()) + 1_600;
+    await db.planConfig.update({
+      where: { key: chat.planKey },
+      data: { limits: { messagesPerMonth: 100, tokensPerMonth: limit }, optimization: ZPlanOptimization.parse({ contextBudgetTokens: 500, summarizeOlderTurns: true }) },
+    });
+    const callsBefore = servers.openai.stats.requests;
+    const reply = await ask(chat.secretKey, { message: "And what about Sundays?", conversationId, idempotencyKey: "near-limit-1" });
+    expect(reply.status).toBe(200);
+    await summariesSettled();
+    expect(servers.openai.stats.requests - callsBefore).toBe(1);
+    expect(await db.usageEvent.count({ where: { clientId: chat.clientId, route: "summary" } })).toBe(0);
+    // Refused at its reservation: nothing held, nothing in flight.
+    const attempt = await db.chatAttempt.findFirst({ where: { clientId: chat.clientId, idempotencyKey: summaryIdempotencyKey("near-limit-1") } });
+    expect(attempt?.status ?? "none").not.toMatch(/^(in_flight|settled)$/);
+    expect((await db.conversation.findUniqueOrThrow({ where: { id: conversationId } })).summary).toBeNull();
+    const tokens = await db.usageCounter.findUniqueOrThrow({ where: { clientId_period_metric: { clientId: chat.clientId, period, metric: "tokens" } } });
+    expect(Number(tokens.value.toString())).toBeLessThanOrEqual(limit);
+    expect(tokens.reserved.isZero()).toBe(true);
+
+    // A client cannot take a summary's key: "§" is not in the keys it may send.
+    const taken = await ask(chat.secretKey, { message: "hi", idempotencyKey: summaryIdempotencyKey("near-limit-2") });
+    expect(taken.status).toBe(400);
   });
 
   it("a message that alone exceeds the budget is refused with 413 before any reservation or provider call", async () => {

@@ -25,8 +25,11 @@ import { messageFeatures, type TMessageFeatures } from "./features";
 
 export type TModelRef = { provider: TLlmProviderName; model: string };
 
-/** A model's price in effect, USD per 1M tokens as decimal strings (a TModelCatalogueEntry fits). */
-export type TPricedModel = { provider: string; model: string; inputPer1M: string; outputPer1M: string };
+/**
+ * A model's price in effect, USD per 1M tokens as decimal strings (a TModelCatalogueEntry
+ * fits). A retired model is never a target, though it may be the client's own primary.
+ */
+export type TPricedModel = { provider: string; model: string; inputPer1M: string; outputPer1M: string; retired?: boolean };
 
 export type TRouteInput = {
   messages: readonly TChatMessage[];
@@ -60,10 +63,14 @@ export type TRouteDecision = {
 
 const sameModel = (a: { provider: string; model: string }, b: { provider: string; model: string }) => a.provider === b.provider && a.model === b.model;
 
-/** Input + output per 1M tokens, or undefined for a paid model with no price. */
-function blendedPrice(ref: TModelRef, catalogue: readonly TPricedModel[]): Decimal | undefined {
+/**
+ * Input + output per 1M tokens; undefined for a paid model with no price, and for a retired
+ * model unless it is the primary being compared against. (Retiring needs a price row, so an
+ * Ollama model missing from the catalogue was never retired and is free.)
+ */
+function blendedPrice(ref: TModelRef, catalogue: readonly TPricedModel[], asPrimary = false): Decimal | undefined {
   const entry = catalogue.find((candidate) => sameModel(candidate, ref));
-  if (entry) return new Money(entry.inputPer1M).plus(entry.outputPer1M);
+  if (entry) return entry.retired && !asPrimary ? undefined : new Money(entry.inputPer1M).plus(entry.outputPer1M);
   return ref.provider === "ollama" ? new Money(0) : undefined;
 }
 
@@ -80,7 +87,7 @@ function cheapestBelow(candidates: readonly TModelRef[], catalogue: readonly TPr
 /** The cheap target for a simple message, or undefined when nothing priced is cheaper than the primary. */
 export function chooseCheapModel(input: Pick<TRouteInput, "rules" | "primary" | "chain" | "catalogue">): TModelRef | undefined {
   const { rules, primary, chain, catalogue } = input;
-  const primaryPrice = blendedPrice(primary, catalogue);
+  const primaryPrice = blendedPrice(primary, catalogue, true);
   if (!primaryPrice) return undefined;
   if (rules.cheapModel) {
     const explicit = cheapestBelow([rules.cheapModel], catalogue, primaryPrice);
