@@ -46,6 +46,17 @@ describeEachDatabase("LLM cost optimization on the chat path", (testDb) => {
     const response = await handler().POST(chatRequest(key, body));
     return { status: response.status, body: (await response.json()) as TReply & { code?: string; error?: string } };
   };
+  /** Five turns of a paragraph repeated `repeat` times: a conversation longer than a small budget. */
+  const longConversation = async (key: string, repeat: number) => {
+    const paragraph = "Our warehouse in Lyon ships orders twice a day, and returns are handled within five working days. ";
+    let conversationId: string | undefined;
+    for (let turn = 0; turn < 5; turn += 1) {
+      const reply = await ask(key, { message: `Turn ${turn}: ${paragraph.repeat(repeat)}`, ...(conversationId ? { conversationId } : {}) });
+      expect(reply.status).toBe(200);
+      conversationId = reply.body.conversationId;
+    }
+    return conversationId!;
+  };
   const lastEvent = (db: TDbClient, clientId: string) => db.usageEvent.findFirstOrThrow({ where: { clientId }, orderBy: { occurredAt: "desc" } });
 
   it("routes a simple message to the cheaper model of the provider and keeps a tool request on the primary, each with its reason", async () => {
@@ -101,13 +112,7 @@ describeEachDatabase("LLM cost optimization on the chat path", (testDb) => {
   it("fits a long conversation into the plan's budget: oldest turns left out with a marker, tokens before and after recorded", async () => {
     const { db } = testDb();
     const chat = await createChatClient(db, { provider: "openai", model: "gpt-4o-mini" });
-    let conversationId: string | undefined;
-    const paragraph = "Our warehouse in Lyon ships orders twice a day, and returns are handled within five working days. ";
-    for (let turn = 0; turn < 5; turn += 1) {
-      const reply = await ask(chat.secretKey, { message: `Turn ${turn}: ${paragraph.repeat(6)}`, ...(conversationId ? { conversationId } : {}) });
-      expect(reply.status).toBe(200);
-      conversationId = reply.body.conversationId;
-    }
+    const conversationId = await longConversation(chat.secretKey, 6);
     await optimize(db, chat.planKey, { contextBudgetTokens: 400 });
     const reply = await ask(chat.secretKey, { message: "And what about Sundays?", conversationId });
     expect(reply.status).toBe(200);
@@ -133,12 +138,7 @@ describeEachDatabase("LLM cost optimization on the chat path", (testDb) => {
     const { db } = testDb();
     await ensureCheapPrices(db);
     const chat = await createChatClient(db, { provider: "openai", model: "gpt-4o", limits: { messagesPerMonth: 100 } });
-    const paragraph = "Our warehouse in Lyon ships orders twice a day, and returns are handled within five working days. ";
-    let conversationId: string | undefined;
-    for (let turn = 0; turn < 5; turn += 1) {
-      const reply = await ask(chat.secretKey, { message: `Turn ${turn}: ${paragraph.repeat(6)}`, ...(conversationId ? { conversationId } : {}) });
-      conversationId = reply.body.conversationId;
-    }
+    const conversationId = await longConversation(chat.secretKey, 6);
     await optimize(db, chat.planKey, { contextBudgetTokens: 500, summarizeOlderTurns: true });
     const callsBefore = servers.openai.stats.requests;
     const first = await ask(chat.secretKey, { message: "And what about Sundays?", conversationId, idempotencyKey: "summarize-1" });
@@ -188,12 +188,7 @@ describeEachDatabase("LLM cost optimization on the chat path", (testDb) => {
     const { db } = testDb();
     await ensureCheapPrices(db);
     const chat = await createChatClient(db, { provider: "openai", model: "gpt-4o", limits: { messagesPerMonth: 100 } });
-    const paragraph = "Our warehouse in Lyon ships orders twice a day, and returns are handled within five working days. ";
-    let conversationId: string | undefined;
-    for (let turn = 0; turn < 5; turn += 1) {
-      const reply = await ask(chat.secretKey, { message: `Turn ${turn}: ${paragraph.repeat(12)}`, ...(conversationId ? { conversationId } : {}) });
-      conversationId = reply.body.conversationId;
-    }
+    const conversationId = await longConversation(chat.secretKey, 12);
     const period = periodOf(clockNow());
     const tokensUsed = await db.usageCounter.findUniqueOrThrow({ where: { clientId_period_metric: { clientId: chat.clientId, period, metric: "tokens" } } });
     // Room for the next reply (its prompt fits the 500-token budget, plus 1,024 output), not for a summary of the left-out turns too.
