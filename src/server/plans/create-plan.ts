@@ -7,16 +7,18 @@ import { AppError } from "@/server/errors/app-error";
 import { Prisma } from "@/generated/prisma/client";
 import { PLAN_DETAIL_SELECT, ZExistingPlanKey, getPlanOrThrow, planSnapshot, toPlanDetail, type TPlanDetail } from "./get-plan";
 import { ZPlanDefinition, ZPlanFeatures, ZPlanLimits, ZSavedPlanPricing, type TPlanDefinition } from "@/shared/plan-config";
+import { ZPlanOptimization } from "@/shared/plan-optimization";
 import { describePlanIssues, withPathsInMessages } from "@/shared/zod-issues";
 import { clockNow } from "@/server/clock";
 import { recordAudit } from "@/server/auth/audit-log";
 
-/** Fields a copy may leave out: they are then taken whole from the plan copied. */
+/** Fields a new plan needs unless it copies them: taken whole from the plan copied. */
 const COPYABLE_FIELDS = ["limits", "features", "pricing"] as const;
 
 /**
- * A plan definition. With `copyFrom`, limits, features and pricing may be left out
- * and are copied from that plan; every other field means what it means in a
+ * A plan definition. With `copyFrom`, limits, features, pricing and the LLM cost settings
+ * (optimization) may be left out and are copied from that plan (without a copy, left-out
+ * cost settings take their defaults); every other field means what it means in a
  * definition (left out: its default, or none), so a form that sends everything gets
  * exactly what it sent.
  */
@@ -24,7 +26,12 @@ export const ZCreatePlanInput = z
   .object({
     copyFrom: ZExistingPlanKey.optional(),
     plan: withPathsInMessages(
-      ZPlanDefinition.extend({ limits: ZPlanLimits.optional(), features: ZPlanFeatures.optional(), pricing: ZSavedPlanPricing.optional() }),
+      ZPlanDefinition.extend({
+        limits: ZPlanLimits.optional(),
+        features: ZPlanFeatures.optional(),
+        pricing: ZSavedPlanPricing.optional(),
+        optimization: ZPlanOptimization.optional(),
+      }),
     ),
   })
   .superRefine((input, ctx) => {
@@ -67,7 +74,8 @@ async function definitionOf(db: TDbClient, input: TCreatePlanInput): Promise<TPl
       issues,
     });
   }
-  return { ...input.plan, limits, features, pricing };
+  const optimization = input.plan.optimization ?? source?.optimization ?? ZPlanOptimization.parse({});
+  return { ...input.plan, limits, features, pricing, optimization };
 }
 
 export async function createPlan(db: TDb, input: TCreatePlanInput, actor: TSessionUser): Promise<TPlanDetail> {

@@ -13,7 +13,10 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
   it("creates a plan from a copy: limits, features and pricing left out come from the source; version 1 is snapshotted and audited", async () => {
     const { db } = testDb();
     const sourceKey = uniquePlanKey("source");
-    const source = await asAdmin().plans.create({ plan: teamPlan(sourceKey) });
+    const source = await asAdmin().plans.create({
+      plan: { ...teamPlan(sourceKey), optimization: { contextBudgetTokens: 3_000, routing: { enabled: true }, degradeAtCostPercent: 90 } },
+    });
+    expect(source.optimization).toMatchObject({ contextBudgetTokens: 3_000, degradeAtCostPercent: 90, routing: { enabled: true } });
     expect(source).toMatchObject({ key: sourceKey, version: 1, active: true, clientCount: 0 });
     expect(source.pricing).toMatchObject({ baseCost: "49.00", currency: "USD", usageMultiplier: "1", prorationMode: "daily" });
 
@@ -26,6 +29,7 @@ describeEachDatabase("plans: create, update, archive, impact", (testDb) => {
     expect(copy.limits).toEqual({ messagesPerMonth: 5_000, tokensPerMonth: null });
     expect(copy.features).toEqual(source.features);
     expect(copy.pricing).toEqual(source.pricing);
+    expect(copy.optimization).toEqual(source.optimization);
     expect(await asViewer().plans.get({ key: copyKey })).toEqual(copy);
 
     const versions = await db.planConfigVersion.findMany({ where: { planKey: copyKey } });
