@@ -105,7 +105,9 @@ test("an admin drafts, starts, reads the results, pauses and picks a winner that
   await page.reload();
   const counts = async (testId: string) =>
     (await experiment.getByTestId(testId).allInnerTexts()).map((text) => Number(text.replace(/,/g, ""))).reduce((a, b) => a + b, 0);
-  expect(await counts("variant-messages")).toBe(CONVERSATIONS);
+  // The section renders after the page (its own loading state): wait for its rows before reading them.
+  await expect(experiment.getByTestId("variant-messages")).toHaveCount(2);
+  await expect.poll(() => counts("variant-messages")).toBe(CONVERSATIONS);
   expect(await counts("variant-conversations")).toBe(CONVERSATIONS);
   expect([await counts("feedback-up"), await counts("feedback-down")]).toEqual([1, 1]);
   // Every column is on screen: the results table does not scroll sideways at 1280 pixels.

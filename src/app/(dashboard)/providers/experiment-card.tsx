@@ -120,7 +120,7 @@ export function ExperimentCard({ results, canEdit }: { results: TExperimentResul
                 <TableCell className="px-3 text-right align-top tabular-nums">
                   <span data-testid="variant-conversations">{formatCount(variant.conversations)}</span>
                   <span className="block text-xs text-gray-500">
-                    <span data-testid="variant-messages">{formatCount(variant.messages)}</span> messages
+                    <span data-testid="variant-messages">{formatCount(variant.messages)}</span> {variant.messages === 1 ? "message" : "messages"}
                   </span>
                 </TableCell>
                 <TableCell className="px-3 text-right align-top tabular-nums" data-testid="variant-cost">
